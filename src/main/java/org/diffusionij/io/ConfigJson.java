@@ -1,0 +1,156 @@
+package org.diffusionij.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A diffusers {@code config.json} / {@code scheduler_config.json}: typed getters with diffusers' defaults that
+ * remember which keys were read, so that keys this plugin does not support are {@link #unusedKeys() reported by
+ * name} instead of being ignored silently. Keys starting with {@code _} ({@code _class_name},
+ * {@code _diffusers_version}, …) are bookkeeping and never reported.
+ */
+public final class ConfigJson {
+
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
+		.create();
+
+	private final JsonObject json;
+	private final String source;
+	private final Set<String> read = new LinkedHashSet<>();
+
+	public ConfigJson(JsonObject json, String source) {
+		this.json = json;
+		this.source = source;
+	}
+
+	public static ConfigJson load(Path file) throws IOException {
+		if (!Files.isRegularFile(file)) throw new IOException("Missing " + file + ".");
+		try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			JsonElement e = JsonParser.parseReader(r);
+			if (!e.isJsonObject()) throw new IOException(file + " is not a JSON object.");
+			return new ConfigJson(e.getAsJsonObject(), file.toString());
+		}
+		catch (com.google.gson.JsonParseException e) {
+			throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
+		}
+	}
+
+	public static ConfigJson parse(String text, String source) {
+		return new ConfigJson(JsonParser.parseString(text).getAsJsonObject(), source);
+	}
+
+	/** Where the config came from, for messages. */
+	public String source() {
+		return source;
+	}
+
+	public JsonObject json() {
+		return json;
+	}
+
+	/** The {@code _class_name}, or null. */
+	public String className() {
+		JsonElement e = json.get("_class_name");
+		return e == null || e.isJsonNull() ? null : e.getAsString();
+	}
+
+	public boolean has(String key) {
+		JsonElement e = json.get(key);
+		return e != null && !e.isJsonNull();
+	}
+
+	private JsonElement get(String key) {
+		read.add(key);
+		JsonElement e = json.get(key);
+		return e == null || e.isJsonNull() ? null : e;
+	}
+
+	public int getInt(String key, int dflt) {
+		JsonElement e = get(key);
+		return e == null ? dflt : e.getAsInt();
+	}
+
+	/** An integer that may be null in the file (returns null then, or when absent). */
+	public Integer getIntOrNull(String key) {
+		JsonElement e = get(key);
+		return e == null ? null : e.getAsInt();
+	}
+
+	public double getDouble(String key, double dflt) {
+		JsonElement e = get(key);
+		return e == null ? dflt : e.getAsDouble();
+	}
+
+	public boolean getBoolean(String key, boolean dflt) {
+		JsonElement e = get(key);
+		return e == null ? dflt : e.getAsBoolean();
+	}
+
+	public String getString(String key, String dflt) {
+		JsonElement e = get(key);
+		return e == null ? dflt : e.getAsString();
+	}
+
+	public int[] getInts(String key, int[] dflt) {
+		JsonElement e = get(key);
+		if (e == null) return dflt;
+		if (!e.isJsonArray()) return new int[] { e.getAsInt() };
+		JsonArray a = e.getAsJsonArray();
+		int[] out = new int[a.size()];
+		for (int i = 0; i < out.length; i++) out[i] = a.get(i).getAsInt();
+		return out;
+	}
+
+	public double[] getDoubles(String key, double[] dflt) {
+		JsonElement e = get(key);
+		if (e == null) return dflt;
+		JsonArray a = e.getAsJsonArray();
+		double[] out = new double[a.size()];
+		for (int i = 0; i < out.length; i++) out[i] = a.get(i).getAsDouble();
+		return out;
+	}
+
+	public String[] getStrings(String key, String[] dflt) {
+		JsonElement e = get(key);
+		if (e == null) return dflt;
+		JsonArray a = e.getAsJsonArray();
+		String[] out = new String[a.size()];
+		for (int i = 0; i < out.length; i++) out[i] = a.get(i).getAsString();
+		return out;
+	}
+
+	/** Marks keys as understood although no getter read them (for example keys whose value is irrelevant). */
+	public void accept(String... keys) {
+		for (String k : keys) read.add(k);
+	}
+
+	/** Keys present in the file that no getter read, sorted; bookkeeping keys ({@code _…}) excluded. */
+	public List<String> unusedKeys() {
+		Set<String> out = new TreeSet<>();
+		for (String k : json.keySet()) {
+			if (!k.startsWith("_") && !read.contains(k)) out.add(k);
+		}
+		return new ArrayList<>(out);
+	}
+
+	/** Writes a JSON object the way diffusers' {@code save_config} does (sorted keys, two-space indent). */
+	public static void write(JsonObject json, Path file) throws IOException {
+		JsonObject sorted = new JsonObject();
+		new TreeSet<>(json.keySet()).forEach(k -> sorted.add(k, json.get(k)));
+		Files.write(file, (GSON.toJson(sorted) + "\n").getBytes(StandardCharsets.UTF_8));
+	}
+}
