@@ -1,0 +1,130 @@
+package org.diffusionij.pipelines.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Draws random square patches with random flips and 90° rotations (the 8 symmetries of the square) from
+ * normalised planes. The draws for a batch depend only on (seed, step), not on what happened before, so a
+ * resumed run draws exactly the patches an uninterrupted run would have drawn.
+ */
+public final class PatchSampler {
+
+	/** One image: {@code channels} planes of {@code height × width}, channel-major (CHW). */
+	public static final class Plane {
+		public final int channels, height, width;
+		public final float[] data;
+
+		public Plane(int channels, int height, int width, float[] data) {
+			if (data.length != channels * height * width) throw new IllegalArgumentException("CHW size mismatch");
+			this.channels = channels;
+			this.height = height;
+			this.width = width;
+			this.data = data;
+		}
+	}
+
+	private final List<Plane> planes;
+	private final int patch;
+	private final long seed;
+
+	public PatchSampler(List<Plane> planes, int patch, long seed) {
+		if (planes.isEmpty()) throw new IllegalArgumentException("No images to train on.");
+		int c = planes.get(0).channels;
+		for (Plane p : planes) {
+			if (p.height < patch || p.width < patch) {
+				throw new IllegalArgumentException("Patch size " + patch + " is larger than an image (" + p.width + "×" +
+					p.height + "); choose patch ≤ " + Math.min(p.width, p.height) + ".");
+			}
+			if (p.channels != c) throw new IllegalArgumentException("All images must have the same channel count.");
+		}
+		this.planes = planes;
+		this.patch = patch;
+		this.seed = seed;
+	}
+
+	public int channels() {
+		return planes.get(0).channels;
+	}
+
+	public int patchSize() {
+		return patch;
+	}
+
+	/** A batch NCHW for optimisation step {@code step}, identical for identical (seed, step). */
+	public float[] batch(long step, int batchSize) {
+		SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
+		int c = channels();
+		float[] out = new float[batchSize * c * patch * patch];
+		for (int b = 0; b < batchSize; b++) {
+			Plane p = planes.get(rnd.nextInt(planes.size()));
+			int y0 = rnd.nextInt(p.height - patch + 1);
+			int x0 = rnd.nextInt(p.width - patch + 1);
+			int symmetry = rnd.nextInt(8);
+			copyPatch(p, y0, x0, symmetry, out, b * c * patch * patch);
+		}
+		return out;
+	}
+
+	private void copyPatch(Plane p, int y0, int x0, int symmetry, float[] out, int offset) {
+		int n = patch;
+		for (int ch = 0; ch < p.channels; ch++) {
+			int src = ch * p.height * p.width;
+			int dst = offset + ch * n * n;
+			for (int y = 0; y < n; y++) {
+				for (int x = 0; x < n; x++) {
+					int sy = y, sx = x;
+					if ((symmetry & 1) != 0) sx = n - 1 - sx;
+					if ((symmetry & 2) != 0) sy = n - 1 - sy;
+					if ((symmetry & 4) != 0) {
+						int t = sx;
+						sx = sy;
+						sy = t;
+					}
+					out[dst + y * n + x] = p.data[src + (y0 + sy) * p.width + x0 + sx];
+				}
+			}
+		}
+	}
+
+	/**
+	 * Splits planes into training and validation sets: every k-th plane (about {@code fraction}) goes to
+	 * validation; a single plane is split into its top (training) and bottom (validation) parts instead.
+	 *
+	 * @return two lists: training, validation
+	 */
+	public static List<List<Plane>> split(List<Plane> all, double fraction, int patch) {
+		List<Plane> train = new ArrayList<>(), val = new ArrayList<>();
+		if (all.size() == 1) {
+			Plane p = all.get(0);
+			int valRows = Math.max(patch, (int) Math.round(p.height * fraction));
+			if (p.height - valRows < patch) {
+				train.add(p);
+				val.add(p);
+			}
+			else {
+				train.add(rows(p, 0, p.height - valRows));
+				val.add(rows(p, p.height - valRows, p.height));
+			}
+		}
+		else {
+			int every = Math.max(2, (int) Math.round(1 / Math.max(1e-6, fraction)));
+			for (int i = 0; i < all.size(); i++) ((i % every == every - 1) ? val : train).add(all.get(i));
+			if (val.isEmpty()) val.add(train.remove(train.size() - 1));
+		}
+		List<List<Plane>> out = new ArrayList<>();
+		Collections.addAll(out, train, val);
+		return out;
+	}
+
+	private static Plane rows(Plane p, int from, int to) {
+		int h = to - from;
+		float[] d = new float[p.channels * h * p.width];
+		for (int c = 0; c < p.channels; c++) {
+			System.arraycopy(p.data, c * p.height * p.width + from * p.width, d, c * h * p.width, h * p.width);
+		}
+		return new Plane(p.channels, h, p.width, d);
+	}
+}
