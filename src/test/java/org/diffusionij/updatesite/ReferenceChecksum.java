@@ -26,7 +26,7 @@ final class ReferenceChecksum {
 	static String of(String fijiPath, Path file) throws Exception {
 		MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
 		if (!fijiPath.endsWith(".jar")) {
-			sha1.update((fijiPath).getBytes(StandardCharsets.US_ASCII));
+			sha1.update(fijiPath.getBytes(StandardCharsets.US_ASCII));
 			sha1.update(Files.readAllBytes(file));
 		}
 		else {
