@@ -80,15 +80,15 @@ public final class ClipTokenizerJson {
 
 	private static JsonArray addedTokens(ClipSpecialTokens specials) {
 		JsonArray out = new JsonArray();
-		for (ClipSpecialTokens.Token t : specials.distinct()) {
+		for (ClipSpecialTokens.Token t : specials.added()) {
 			JsonObject o = new JsonObject();
 			o.addProperty("id", t.id);
 			o.addProperty("content", t.content);
-			o.addProperty("single_word", false);
+			o.addProperty("single_word", t.singleWord);
 			o.addProperty("lstrip", t.lstrip);
 			o.addProperty("rstrip", t.rstrip);
 			o.addProperty("normalized", t.normalized);
-			o.addProperty("special", true);
+			o.addProperty("special", t.special);
 			out.add(o);
 		}
 		return out;

@@ -151,6 +151,26 @@ class ClipTokenizerTest {
 		}
 	}
 
+	/**
+	 * A textual-inversion fine-tune adds its placeholder to the tokenizer: it is one token wherever it appears,
+	 * from tokenizer_config.json's added_tokens_decoder or from the older added_tokens.json.
+	 */
+	@Test
+	void addedTokensOfFineTunesAreOneToken(@TempDir Path dir) throws Exception {
+		Files.copy(fixture("clip/vocab.json"), dir.resolve("vocab.json"));
+		Files.copy(fixture("clip/merges.txt"), dir.resolve("merges.txt"));
+		write(dir.resolve("tokenizer_config.json"), "{\"added_tokens_decoder\": {\"49408\": {\"content\": " +
+			"\"<cat-toy>\", \"lstrip\": false, \"normalized\": true, \"rstrip\": false, \"single_word\": false, " +
+			"\"special\": false}}}");
+		write(dir.resolve("added_tokens.json"), "{\"<dog-toy>\": 49409}");
+		try (ClipTokenizer t = ClipTokenizer.load(dir)) {
+			assertArrayEquals(new long[] { BOS, 320, 49408, 1125, 539, 49409, EOS }, t.ids("A <cat-toy> photo of<dog-toy>"));
+		}
+		write(dir.resolve("added_tokens.json"), "{\"<dog-toy>\": 49410}");
+		IOException e = assertThrows(IOException.class, () -> ClipTokenizer.load(dir));
+		assertTrue(e.getMessage().contains("<dog-toy>") && e.getMessage().contains("49409"), e.getMessage());
+	}
+
 	@Test
 	void missingFilesAndOtherTokenizersAreNamed(@TempDir Path dir) throws Exception {
 		Files.copy(fixture("clip/vocab.json"), dir.resolve("vocab.json"));

@@ -75,6 +75,26 @@ class CLIPTextModelTest {
 		}
 	}
 
+	/**
+	 * Configs with transformers' legacy {@code eos_token_id} 2 (Stable Diffusion's) pool at the largest id, which
+	 * is the EOS here too: the same pooled output.
+	 */
+	@Test
+	void legacyEosTokenIdPoolsAtLargestId(@TempDir Path dir) throws Exception {
+		Path source = fixture("tiny-sd-pipe/text_encoder");
+		String config = new String(Files.readAllBytes(source.resolve("config.json")), StandardCharsets.UTF_8);
+		write(dir.resolve("config.json"), config.replace("\"eos_token_id\": 999", "\"eos_token_id\": 2"));
+		Files.copy(source.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+		try (SafetensorsReader ref = SafetensorsReader.open(fixture("text_encoder.safetensors"));
+			CLIPTextModel model = CLIPTextModel.load(dir, manager); NDManager m = manager.newSubManager())
+		{
+			assertEquals(2, model.config().eosTokenId);
+			NDArray ids = ref.array("input_ids", m);
+			NDArray pooled = model.pooledOutput(model.forward(ids), ids);
+			assertTrue(maxAbs(pooled.toFloatArray(), ref.floats("pooler_output")) <= 1e-5);
+		}
+	}
+
 	/** Forward passes leave nothing behind in the model's or the caller's manager but their result. */
 	@Test
 	void forwardKeepsOnlyItsResult() throws Exception {
