@@ -98,8 +98,9 @@ public final class ClipSpecialTokens {
 	}
 
 	/**
-	 * The tokens the tokenizer matches before BPE, each content once: bos, eos, unk, pad (always special),
-	 * then the folder's other added tokens.
+	 * The tokens the tokenizer matches before BPE, each content once, by id (the tokenizers library numbers
+	 * tokens outside the vocabulary in this order): bos, eos, unk, pad (always special) and the folder's other
+	 * added tokens.
 	 */
 	public List<Token> added() {
 		List<Token> all = new ArrayList<>(Arrays.asList(bos, eos, unk, pad));
@@ -110,6 +111,7 @@ public final class ClipSpecialTokens {
 			for (Token o : out) seen |= o.content.equals(t.content);
 			if (!seen) out.add(t);
 		}
+		out.sort(Comparator.comparingInt(t -> t.id));
 		return out;
 	}
 

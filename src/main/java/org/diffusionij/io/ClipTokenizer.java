@@ -18,6 +18,11 @@ import java.util.List;
  * {@link HuggingFaceTokenizer} on a {@code tokenizer.json} built by {@link ClipTokenizerJson}; this class adds
  * what transformers adds around it: truncation that keeps BOS and EOS, and padding with the folder's pad token
  * (EOS in Stable Diffusion 1.x, {@code !} in 2.x).
+ * <p>
+ * The ids are those of transformers' CLIPTokenizerFast. Diffusers loads the slow CLIPTokenizer, which gives the
+ * same ids except where its text cleaning differs: without the ftfy package it puts a space around every CJK
+ * ideograph (so "東京" is two words there, one word here); with ftfy it also unescapes HTML entities
+ * ({@code &amp;}) and repairs mojibake, which this tokenizer leaves as typed.
  */
 public final class ClipTokenizer implements Closeable {
 

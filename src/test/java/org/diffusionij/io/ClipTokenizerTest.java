@@ -122,7 +122,8 @@ class ClipTokenizerTest {
 		try (ClipTokenizer tiny = ClipTokenizer.load(fixture("tiny-sd-pipe/tokenizer"))) {
 			assertEquals(998, tiny.specials().bos.id);
 			assertEquals(999, tiny.specials().pad.id);
-			assertArrayEquals(Arrays.copyOfRange(ref, 0, 77), tiny.inputIds("A painting of a squirrel eating a burger"));
+			long[] painting = tiny.inputIds("A painting of a squirrel eating a burger");
+			assertArrayEquals(Arrays.copyOfRange(ref, 0, 77), painting);
 			assertArrayEquals(Arrays.copyOfRange(ref, 77, 154), tiny.inputIds(""));
 		}
 	}
@@ -164,7 +165,8 @@ class ClipTokenizerTest {
 			"\"special\": false}}}");
 		write(dir.resolve("added_tokens.json"), "{\"<dog-toy>\": 49409}");
 		try (ClipTokenizer t = ClipTokenizer.load(dir)) {
-			assertArrayEquals(new long[] { BOS, 320, 49408, 1125, 539, 49409, EOS }, t.ids("A <cat-toy> photo of<dog-toy>"));
+			assertArrayEquals(new long[] { BOS, 320, 49408, 1125, 539, 49409, EOS },
+				t.ids("A <cat-toy> photo of<dog-toy>"));
 		}
 		write(dir.resolve("added_tokens.json"), "{\"<dog-toy>\": 49410}");
 		IOException e = assertThrows(IOException.class, () -> ClipTokenizer.load(dir));
