@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.diffusionij.engine.DiffusionEngine;
 
 /**
  * The CLIP tokenizer of a Stable Diffusion folder's {@code tokenizer/}, as diffusers calls it:
@@ -45,8 +46,10 @@ public final class ClipTokenizer implements Closeable {
 		String json = ClipTokenizerJson.build(vocab, merges, specials);
 		HuggingFaceTokenizer t;
 		try {
-			t = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-				Collections.singletonMap("addSpecialTokens", "true"));
+			// DJL finds the tokenizers native library through the context class loader (Fiji: the plugin's)
+			t = DiffusionEngine.withPluginClassLoader(() -> HuggingFaceTokenizer.newInstance(
+				new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+				Collections.singletonMap("addSpecialTokens", "true")));
 		}
 		catch (RuntimeException | UnsatisfiedLinkError e) {
 			throw new IOException("Could not create the CLIP tokenizer of " + folder + ": " + e.getMessage(), e);

@@ -33,13 +33,17 @@ public final class CLIPTextModel implements AutoCloseable {
 
 	private final NDManager manager;
 	private final CLIPTextConfig config;
+	private final DataType dtype;
 	private final NDArray tokenEmbedding, positionEmbedding, finalWeight, finalBias;
 	private final List<CLIPEncoderLayer> layers;
 
-	private CLIPTextModel(CLIPTextConfig config, SafetensorsReader reader, NDManager manager) throws IOException {
+	private CLIPTextModel(CLIPTextConfig config, SafetensorsReader reader, NDManager manager, DataType dtype)
+		throws IOException
+	{
 		this.manager = manager;
 		this.config = config;
-		CLIPWeights w = new CLIPWeights(reader, manager);
+		this.dtype = dtype;
+		CLIPWeights w = new CLIPWeights(reader, manager, dtype);
 		int h = config.hiddenSize;
 		tokenEmbedding = w.take(PREFIX + "embeddings.token_embedding.weight", config.vocabSize, h);
 		positionEmbedding = w.take(PREFIX + "embeddings.position_embedding.weight", config.maxPositionEmbeddings, h);
@@ -54,19 +58,29 @@ public final class CLIPTextModel implements AutoCloseable {
 	}
 
 	/**
-	 * Loads {@code folder/config.json} and {@code folder/model.safetensors} (or the {@code model.fp16} variant,
-	 * converted to float32) into a sub-manager of {@code parent}.
+	 * Loads {@code folder/config.json} and {@code folder/model.safetensors} (or the {@code model.fp16} variant)
+	 * into a sub-manager of {@code parent}, in float32.
 	 */
 	public static CLIPTextModel load(Path folder, NDManager parent) throws IOException {
+		return load(folder, parent, DataType.FLOAT32);
+	}
+
+	/** As {@link #load(Path, NDManager)}, with weights and computation in {@code dtype} (float16 for GPUs). */
+	public static CLIPTextModel load(Path folder, NDManager parent, DataType dtype) throws IOException {
 		CLIPTextConfig config = new CLIPTextConfig(ConfigJson.load(folder.resolve("config.json")));
-		return load(config, weightsFile(folder), parent);
+		return load(config, weightsFile(folder), parent, dtype);
 	}
 
 	/** Loads the weights of {@code file} for {@code config}; every mismatch is reported at once. */
-	public static CLIPTextModel load(CLIPTextConfig config, Path file, NDManager parent) throws IOException {
+	public static CLIPTextModel load(CLIPTextConfig config, Path file, NDManager parent, DataType dtype)
+		throws IOException
+	{
+		if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
+			throw new IllegalArgumentException("The text encoder runs in float32 or float16, not " + dtype + ".");
+		}
 		NDManager manager = parent.newSubManager();
 		try (SafetensorsReader reader = SafetensorsReader.open(file)) {
-			return new CLIPTextModel(config, reader, manager);
+			return new CLIPTextModel(config, reader, manager, dtype);
 		}
 		catch (IOException | RuntimeException e) {
 			manager.close();
@@ -106,7 +120,7 @@ public final class CLIPTextModel implements AutoCloseable {
 			ids.attach(scope);
 			NDArray positions = scope.arange(0, seq, 1, DataType.INT64);
 			NDArray h = embed(ids, tokenEmbedding).add(embed(positions, positionEmbedding));
-			NDArray mask = causalMask(scope, seq);
+			NDArray mask = causalMask(scope, seq, dtype);
 			for (CLIPEncoderLayer layer : layers) {
 				try (NDManager step = scope.newSubManager()) {
 					h.attach(step);
@@ -157,13 +171,14 @@ public final class CLIPTextModel implements AutoCloseable {
 		return Embedding.embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
 	}
 
-	/** transformers' causal mask: 0 on and below the diagonal, float32's lowest value above it. */
-	private static NDArray causalMask(NDManager scope, int seq) {
+	/** transformers' causal mask: 0 on and below the diagonal, the dtype's lowest value above it. */
+	private static NDArray causalMask(NDManager scope, int seq, DataType dtype) {
+		float lowest = dtype == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
 		float[] m = new float[seq * seq];
 		for (int i = 0; i < seq; i++) {
-			for (int j = i + 1; j < seq; j++) m[i * seq + j] = -Float.MAX_VALUE;
+			for (int j = i + 1; j < seq; j++) m[i * seq + j] = lowest;
 		}
-		return scope.create(m, new Shape(seq, seq));
+		return scope.create(m, new Shape(seq, seq)).toType(dtype, false);
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package org.diffusionij.nn.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,16 +26,18 @@ final class CLIPWeights {
 
 	private final SafetensorsReader reader;
 	private final NDManager manager;
+	private final DataType dtype;
 	private final Set<String> taken = new LinkedHashSet<>();
 	private final List<String> missing = new ArrayList<>();
 	private final List<String> misShaped = new ArrayList<>();
 
-	CLIPWeights(SafetensorsReader reader, NDManager manager) {
+	CLIPWeights(SafetensorsReader reader, NDManager manager, DataType dtype) {
 		this.reader = reader;
 		this.manager = manager;
+		this.dtype = dtype;
 	}
 
-	/** The named tensor as float32 in the model's manager, or null (recorded) when absent or mis-shaped. */
+	/** The named tensor in the model's dtype and manager, or null (recorded) when absent or mis-shaped. */
 	NDArray take(String name, long... shape) throws IOException {
 		taken.add(name);
 		if (!reader.has(name)) {
@@ -47,7 +50,11 @@ final class CLIPWeights {
 				Arrays.toString(shape));
 			return null;
 		}
-		return reader.array(name, manager);
+		NDArray f32 = reader.array(name, manager);
+		if (dtype == DataType.FLOAT32) return f32;
+		NDArray cast = f32.toType(dtype, false);
+		f32.close();
+		return cast;
 	}
 
 	/** Throws one exception listing every problem found by {@link #take} and every unexpected tensor. */

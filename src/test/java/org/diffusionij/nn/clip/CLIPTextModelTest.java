@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,20 @@ class CLIPTextModelTest {
 			assertTrue(err <= 1e-5, "last_hidden_state max abs error " + err);
 			double pooledErr = maxAbs(model.pooledOutput(last, ids).toFloatArray(), ref.floats("pooler_output"));
 			assertTrue(pooledErr <= 1e-5, "pooler_output max abs error " + pooledErr);
+		}
+	}
+
+	/** float16 weights and arithmetic (the GPU setting) stay within half precision of transformers' float32. */
+	@Test
+	void float16StaysCloseToFloat32Reference() throws Exception {
+		try (SafetensorsReader ref = SafetensorsReader.open(fixture("text_encoder.safetensors"));
+			CLIPTextModel model = CLIPTextModel.load(fixture("tiny-sd-pipe/text_encoder"), manager, DataType.FLOAT16);
+			NDManager m = manager.newSubManager())
+		{
+			NDArray last = model.forward(ref.array("input_ids", m));
+			assertEquals(DataType.FLOAT16, last.getDataType());
+			double err = maxAbs(last.toType(DataType.FLOAT32, false).toFloatArray(), ref.floats("last_hidden_state"));
+			assertTrue(err <= 1e-2, "float16 last_hidden_state max abs error " + err);
 		}
 	}
 
