@@ -105,13 +105,20 @@ public final class CLIPTextModel implements AutoCloseable {
 
 	/**
 	 * The last hidden state (after the final layer norm) for token ids of shape (batch, seq), seq at most
-	 * {@code max_position_embeddings}; the result (batch, seq, hidden) is attached to the ids' manager.
+	 * {@code max_position_embeddings}, ids below {@code vocab_size}; the result (batch, seq, hidden) is attached
+	 * to the ids' manager.
 	 */
 	public NDArray forward(NDArray inputIds) {
 		Shape s = inputIds.getShape();
 		if (s.dimension() != 2 || s.get(1) > config.maxPositionEmbeddings) {
 			throw new IllegalArgumentException("input_ids must be (batch, seq ≤ " + config.maxPositionEmbeddings +
 				"), not " + s);
+		}
+		for (long id : inputIds.toLongArray()) {
+			if (id < 0 || id >= config.vocabSize) {
+				throw new IllegalArgumentException("Token id " + id + " is outside the text encoder's vocabulary " +
+					"(vocab_size " + config.vocabSize + "): the tokenizer does not belong to this text encoder.");
+			}
 		}
 		int seq = (int) s.get(1);
 		NDManager outer = inputIds.getManager();
@@ -147,7 +154,8 @@ public final class CLIPTextModel implements AutoCloseable {
 		NDList rows = new NDList(batch);
 		for (int b = 0; b < batch; b++) {
 			long[] row = Arrays.copyOfRange(ids, b * seq, (b + 1) * seq);
-			rows.add(lastHiddenState.get(b, config.eosTokenId == 2 ? argmax(row) : firstIndex(row, config.eosTokenId)));
+			int eos = config.eosTokenId == 2 ? argmax(row) : firstIndex(row, config.eosTokenId);
+			rows.add(lastHiddenState.get(b, eos));
 		}
 		NDArray out = NDArrays.stack(rows);
 		rows.close();

@@ -110,6 +110,21 @@ class CLIPTextModelTest {
 		}
 	}
 
+	/** Hub folders may hold only the {@code model.fp16.safetensors} variant; ids beyond the vocabulary are refused. */
+	@Test
+	void fp16VariantIsFoundAndForeignIdsRefused(@TempDir Path dir) throws Exception {
+		Path source = fixture("tiny-sd-pipe/text_encoder");
+		Files.copy(source.resolve("config.json"), dir.resolve("config.json"));
+		Files.copy(source.resolve("model.safetensors"), dir.resolve("model.fp16.safetensors"));
+		try (CLIPTextModel model = CLIPTextModel.load(dir, manager); NDManager m = manager.newSubManager()) {
+			assertEquals(new Shape(1, 2, 32), model.forward(m.create(new long[] { 998, 999 }, new Shape(1, 2)))
+				.getShape());
+			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.forward(m.create(
+				new long[] { 998, 49407 }, new Shape(1, 2))));
+			assertTrue(e.getMessage().contains("49407"), e.getMessage());
+		}
+	}
+
 	/** Forward passes leave nothing behind in the model's or the caller's manager but their result. */
 	@Test
 	void forwardKeepsOnlyItsResult() throws Exception {
