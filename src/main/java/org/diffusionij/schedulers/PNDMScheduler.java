@@ -1,0 +1,159 @@
+package org.diffusionij.schedulers;
+
+import static org.diffusionij.schedulers.StepMath.sqrt;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.diffusionij.io.ConfigJson;
+
+/**
+ * Diffusers' {@code PNDMScheduler} (Liu et al. 2022), Stable Diffusion 1.x's default, with
+ * {@code skip_prk_steps} as Stable Diffusion configs set it: linear multistep (PLMS) updates from the last up to
+ * four noise predictions, the first step taken twice (N steps make N + 1 network calls, e.g. timesteps
+ * [801, 601, 601, 401, 201, 1] for 5 steps). The Runge–Kutta warm-up ({@code skip_prk_steps} false) is not
+ * implemented and refused by name.
+ */
+public final class PNDMScheduler implements Scheduler {
+
+	public static final String CLASS_NAME = "PNDMScheduler";
+
+	private final ConfigReader reader;
+	private final BetaSchedule schedule;
+	private final float finalAlphaCumprod;
+	private final PredictionType predictionType;
+	private final String timestepSpacing;
+	private final int stepsOffset;
+	private final HeldArrays held = new HeldArrays();
+	private final List<NDArray> ets = new ArrayList<>();
+	private float[] timesteps = new float[0];
+	private int numInferenceSteps;
+	private int counter;
+	private NDArray curSample;
+
+	public PNDMScheduler(ConfigJson config) {
+		reader = new ConfigReader(config);
+		schedule = new BetaSchedule(reader, false, false);
+		if (!reader.getBoolean("skip_prk_steps", false)) throw reader.unsupported("skip_prk_steps", false,
+			"true, as in Stable Diffusion's scheduler_config.json");
+		boolean setAlphaToOne = reader.getBoolean("set_alpha_to_one", false);
+		predictionType = PredictionType.of(reader.getString("prediction_type", "epsilon", "epsilon",
+			"v_prediction"), reader.source());
+		timestepSpacing = reader.getString("timestep_spacing", "leading", "linspace", "leading", "trailing");
+		stepsOffset = reader.getInt("steps_offset", 0);
+		finalAlphaCumprod = setAlphaToOne ? 1f : schedule.alphaCumprod(0);
+	}
+
+	@Override
+	public String className() {
+		return CLASS_NAME;
+	}
+
+	@Override
+	public JsonObject config() {
+		return reader.toJson(CLASS_NAME);
+	}
+
+	@Override
+	public BetaSchedule schedule() {
+		return schedule;
+	}
+
+	@Override
+	public void setTimesteps(int numInferenceSteps) {
+		if (numInferenceSteps < 2 || numInferenceSteps > schedule.numTrainTimesteps) throw new IllegalArgumentException(
+			"PNDM needs between 2 and num_train_timesteps (" + schedule.numTrainTimesteps + ") steps, not " +
+				numInferenceSteps + ".");
+		long[] d = Timesteps.descending(timestepSpacing, schedule.numTrainTimesteps, numInferenceSteps, stepsOffset);
+		// plms_timesteps = concat(_timesteps[:-1], _timesteps[-2:-1], _timesteps[-1:])[::-1]: the second
+		// largest timestep repeats
+		timesteps = new float[d.length + 1];
+		timesteps[0] = d[0];
+		for (int i = 1; i <= d.length; i++) timesteps[i] = d[Math.max(1, i - 1)];
+		this.numInferenceSteps = numInferenceSteps;
+		reset();
+	}
+
+	private void reset() {
+		ets.clear();
+		curSample = null;
+		counter = 0;
+		held.close();
+	}
+
+	@Override
+	public float[] timesteps() {
+		return timesteps.clone();
+	}
+
+	@Override
+	public float initNoiseSigma() {
+		return 1f;
+	}
+
+	@Override
+	public NDArray scaleModelInput(NDArray sample, float timestep) {
+		return sample;
+	}
+
+	/** diffusers' {@code step_plms}. */
+	@Override
+	public SchedulerOutput step(NDArray modelOutput, float timestep, NDArray sample, NoiseSource noise) {
+		if (numInferenceSteps == 0) throw new IllegalStateException("Call setTimesteps before step.");
+		NDManager m = modelOutput.getManager();
+		int ratio = schedule.numTrainTimesteps / numInferenceSteps;
+		int t = StepMath.trainIndex(timestep, schedule.numTrainTimesteps);
+		int prevT = t - ratio;
+		if (counter != 1) {
+			while (ets.size() > 3) ets.remove(0).close();
+			ets.add(held.hold(modelOutput));
+		}
+		else {
+			prevT = t;
+			t = t + ratio;
+		}
+		NDArray eps;
+		if (ets.size() == 1 && counter == 0) {
+			eps = modelOutput;
+			curSample = held.hold(sample);
+		}
+		else if (ets.size() == 1 && counter == 1) {
+			eps = modelOutput.add(et(1, m)).div(2f);
+			sample = curSample;
+			curSample = null;
+		}
+		else if (ets.size() == 2) eps = et(1, m).mul(3f).sub(et(2, m)).div(2f);
+		else if (ets.size() == 3) eps = et(1, m).mul(23f).sub(et(2, m).mul(16f)).add(et(3, m).mul(5f)).div(12f);
+		else eps = et(1, m).mul(55f).sub(et(2, m).mul(59f)).add(et(3, m).mul(37f)).sub(et(4, m).mul(9f))
+			.mul((float) (1.0 / 24));
+		NDArray prev = prevSample(StepMath.local(sample, m), t, prevT, eps);
+		counter++;
+		return new SchedulerOutput(prev, null);
+	}
+
+	/** The k-th most recent noise prediction, copied into {@code m} so arithmetic on it stays there. */
+	private NDArray et(int k, NDManager m) {
+		return StepMath.local(ets.get(ets.size() - k), m);
+	}
+
+	/** diffusers' {@code _get_prev_sample}, formula (9) of the PNDM paper. */
+	private NDArray prevSample(NDArray sample, int t, int prevT, NDArray eps) {
+		float alphaProdT = schedule.alphaCumprod(t);
+		float alphaProdTPrev = prevT >= 0 ? schedule.alphaCumprod(prevT) : finalAlphaCumprod;
+		float betaProdT = 1f - alphaProdT;
+		float betaProdTPrev = 1f - alphaProdTPrev;
+		if (predictionType == PredictionType.V_PREDICTION) {
+			eps = eps.mul(sqrt(alphaProdT)).add(sample.mul(sqrt(betaProdT)));
+		}
+		float sampleCoeff = sqrt(alphaProdTPrev / alphaProdT);
+		float denom = alphaProdT * sqrt(betaProdTPrev) + sqrt(alphaProdT * betaProdT * alphaProdTPrev);
+		return eps.mul(alphaProdTPrev - alphaProdT).div(denom).neg().add(sample.mul(sampleCoeff));
+	}
+
+	@Override
+	public void close() {
+		reset();
+	}
+}
