@@ -1,0 +1,64 @@
+package org.diffusionij.pipelines;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.diffusionij.engine.Scopes;
+import org.diffusionij.nn.UNet2DModel;
+import org.diffusionij.schedulers.Scheduler;
+import org.diffusionij.schedulers.SchedulerOutput;
+
+/**
+ * Unconditional image generation, as diffusers' {@code DDPMPipeline} and {@code DDIMPipeline}: start from
+ * Gaussian noise drawn from a generator seeded with {@code seed}, run the scheduler's reverse process with
+ * the UNet's predictions, and return images in [0, 1] as {@code (x / 2 + 0.5).clamp(0, 1)}, NCHW. All random
+ * draws come from the engine's generator in the order diffusers draws them from its CPU
+ * {@code torch.Generator}, so the same folder, scheduler, steps and seed give diffusers' image.
+ */
+public final class UnconditionalPipeline {
+
+	private final UNet2DModel unet;
+	private final Scheduler scheduler;
+
+	public UnconditionalPipeline(UNet2DModel unet, Scheduler scheduler) {
+		this.unet = unet;
+		this.scheduler = scheduler;
+	}
+
+	/**
+	 * @param count images in the batch
+	 * @param size image height and width (the UNet's {@code sample_size} when 0 or less)
+	 * @return images NCHW in [0, 1], attached to {@code manager}
+	 */
+	public NDArray generate(int count, int size, int steps, long seed, Progress progress, NDManager manager) {
+		if (count < 1) throw new IllegalArgumentException("count must be at least 1.");
+		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1.");
+		int s = size > 0 ? size : unet.config().sampleSize;
+		int multiple = 1 << (unet.config().blockOutChannels.length - 1);
+		if (s % multiple != 0) {
+			throw new IllegalArgumentException("Image size " + s + " must be a multiple of " + multiple + " for this model.");
+		}
+		Engine.getInstance().setRandomSeed((int) seed);
+		NDArray image = manager.randomNormal(new Shape(count, unet.config().inChannels, s, s));
+		if (scheduler.initNoiseSigma() != 1f) image = Scopes.replace(image, image.mul(scheduler.initNoiseSigma()), manager);
+		scheduler.setTimesteps(steps);
+		float[] timesteps = scheduler.timesteps();
+		for (int i = 0; i < timesteps.length; i++) {
+			progress.checkCancelled();
+			float t = timesteps[i];
+			try (NDManager step = Scopes.step(manager)) {
+				NDArray input = scheduler.scaleModelInput(image, t);
+				NDArray modelOutput = unet.forward(input, step.create(new float[] { t }));
+				modelOutput.attach(step);
+				SchedulerOutput out = scheduler.step(modelOutput, t, image);
+				image = Scopes.replace(image, out.prevSample, manager);
+			}
+			progress.step(i + 1, timesteps.length);
+			progress.status("Generating: step " + (i + 1) + "/" + timesteps.length);
+		}
+		NDArray result = image.div(2).add(0.5).clip(0, 1);
+		image.close();
+		return result;
+	}
+}
