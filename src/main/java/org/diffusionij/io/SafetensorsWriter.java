@@ -72,11 +72,19 @@ public final class SafetensorsWriter {
 
 	/** Adds {@code __metadata__} entries (written in key order; the reference writes a hash map's order). */
 	public SafetensorsWriter metadata(Map<String, String> entries) {
-		metadata.putAll(entries);
+		for (Map.Entry<String, String> e : entries.entrySet()) {
+			if (e.getKey() == null || e.getValue() == null) {
+				throw new IllegalArgumentException("Safetensors metadata needs a string key and value: " + e);
+			}
+			metadata.put(e.getKey(), e.getValue());
+		}
 		return this;
 	}
 
-	/** An NDArray in its own dtype (float32, float16, float64, int64, int32, int8, uint8, boolean). */
+	/**
+	 * An NDArray in its own dtype (float32, float16, float64, int64, int32, int8, uint8, boolean). Its bytes are
+	 * copied when {@link #write} runs, so it must stay open until then.
+	 */
 	public SafetensorsWriter add(String name, NDArray array) {
 		TensorInfo.DType dtype = FROM_DJL.get(array.getDataType());
 		if (dtype == null) {
