@@ -1,7 +1,5 @@
 package org.diffusionij.io;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -24,9 +22,6 @@ import java.util.TreeSet;
  * {@code _diffusers_version}, …) are bookkeeping and never reported.
  */
 public final class ConfigJson {
-
-	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
-		.create();
 
 	private final JsonObject json;
 	private final String source;
@@ -147,10 +142,15 @@ public final class ConfigJson {
 		return new ArrayList<>(out);
 	}
 
-	/** Writes a JSON object the way diffusers' {@code save_config} does (sorted keys, two-space indent). */
+	/**
+	 * Writes a JSON object the way diffusers' {@code save_config} does ({@link DiffusersJson}: sorted keys,
+	 * two-space indent, Python number and string forms), to a temporary file moved into place.
+	 */
 	public static void write(JsonObject json, Path file) throws IOException {
-		JsonObject sorted = new JsonObject();
-		new TreeSet<>(json.keySet()).forEach(k -> sorted.add(k, json.get(k)));
-		Files.write(file, (GSON.toJson(sorted) + "\n").getBytes(StandardCharsets.UTF_8));
+		byte[] text = DiffusersJson.toJsonString(json).getBytes(StandardCharsets.UTF_8);
+		AtomicFiles.write(file, ch -> {
+			java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text);
+			while (b.hasRemaining()) ch.write(b);
+		});
 	}
 }

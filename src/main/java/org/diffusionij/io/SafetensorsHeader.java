@@ -1,9 +1,5 @@
 package org.diffusionij.io;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,142 +12,118 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The validated header of a safetensors file. Nothing in the header is trusted before it is checked: the
- * header length is bounded by the file and by {@link #MAX_HEADER_BYTES}, every dtype is known, shapes are
- * non-negative, shape × dtype size equals the byte range, ranges lie inside the data section and do not
- * overlap. Any violation is a {@link SafetensorsException} naming the file and the problem.
+ * The validated header of a safetensors file. Nothing in the header is trusted before it is checked, with the
+ * rules of the reference implementation: the header length is bounded by the file and by
+ * {@link #MAX_HEADER_BYTES} before anything is allocated, every dtype is known, shape × dtype size equals the
+ * byte range, and the ranges lie inside the data section, do not overlap and cover it without gaps. Any
+ * violation is a {@link SafetensorsException} naming the file and the problem.
  */
 final class SafetensorsHeader {
 
 	/** The reference implementation's limit on header size (100 MB). */
 	static final long MAX_HEADER_BYTES = 100_000_000L;
 
+	/** Dtypes of the format that this plugin does not convert; named in the message so users know what to do. */
+	private static final String[] UNSUPPORTED = { "F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2",
+		"U16", "U32", "U64" };
+
 	final long dataStart;
 	final Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-	final Map<String, String> metadata = new LinkedHashMap<>();
+	final Map<String, String> metadata;
 
-	private SafetensorsHeader(long dataStart) {
+	private SafetensorsHeader(long dataStart, Map<String, String> metadata) {
 		this.dataStart = dataStart;
+		this.metadata = metadata;
 	}
 
 	static SafetensorsHeader read(Path path, FileChannel ch) throws IOException {
-		String file = path.getFileName().toString();
+		String file = String.valueOf(path.getFileName());
 		long size = ch.size();
 		if (size < 8) throw bad(file, "is too short to be a safetensors file (" + size + " bytes)");
 		ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
 		readFully(ch, len, 0, file);
 		long n = len.getLong(0);
+		// checked before allocating: n is then at most the file size
 		if (n < 2 || n > MAX_HEADER_BYTES || n > size - 8) {
 			throw bad(file, "has an invalid header length (" + Long.toUnsignedString(n) + " bytes in a file of " +
 				size + " bytes); the file is corrupt, truncated or not safetensors" + pickleHint(ch));
 		}
 		ByteBuffer json = ByteBuffer.allocate((int) n);
 		readFully(ch, json, 8, file);
-		SafetensorsHeader h = new SafetensorsHeader(8 + n);
-		JsonObject root;
-		try {
-			root = SafetensorsReader.parseJson(json.array());
-		}
-		catch (JsonParseException | IllegalStateException | StackOverflowError e) {
-			throw bad(file, "has a header that is not valid JSON");
-		}
-		if (root == null) throw bad(file, "has a header that is not a JSON object");
-		h.parse(root, file, size - h.dataStart);
+		HeaderJson parsed = HeaderJson.parse(json.array(), file);
+		SafetensorsHeader h = new SafetensorsHeader(8 + n, parsed.metadata);
+		h.validate(parsed.entries, file, size - h.dataStart);
 		return h;
 	}
 
-	private void parse(JsonObject root, String file, long dataLength) throws SafetensorsException {
+	private void validate(List<HeaderJson.Entry> entries, String file, long dataLength)
+		throws SafetensorsException
+	{
 		List<TensorInfo> list = new ArrayList<>();
-		for (Map.Entry<String, JsonElement> e : root.entrySet()) {
-			String name = e.getKey();
-			if (name.equals("__metadata__")) {
-				parseMetadata(e.getValue(), file);
-				continue;
+		for (HeaderJson.Entry e : entries) {
+			String shown = "entry '" + truncate(e.name) + "'";
+			TensorInfo.DType dtype = dtype(e.dtype, shown, file);
+			if (e.offsets.length != 2) throw bad(file, "has an " + shown + " that needs two data_offsets");
+			long begin = e.offsets[0], end = e.offsets[1];
+			if (begin > end || end > dataLength) {
+				throw bad(file, "has an " + shown + " that points outside the data section (offsets " + begin +
+					".." + end + ", data section " + dataLength + " bytes); the file is truncated or corrupt");
 			}
-			if (!e.getValue().isJsonObject()) throw bad(file, "entry '" + name + "' is not an object");
-			JsonObject o = e.getValue().getAsJsonObject();
-			TensorInfo.DType dtype = dtype(o.get("dtype"), name, file);
-			long[] shape = longs(o.get("shape"), name, "shape", file);
-			long[] off = longs(o.get("data_offsets"), name, "data_offsets", file);
-			if (off.length != 2) throw bad(file, "entry '" + name + "' needs two data_offsets");
-			if (off[0] > off[1] || off[1] > dataLength) {
-				throw bad(file, "entry '" + name + "' points outside the data section (offsets " + off[0] + ".." +
-					off[1] + ", data section " + dataLength + " bytes); the file is truncated or corrupt");
-			}
-			long count = 1;
+			long bytes = 1;
 			try {
-				for (long d : shape) count = Math.multiplyExact(count, d);
-				count = Math.multiplyExact(count, (long) dtype.bytes);
+				for (long d : e.shape) bytes = Math.multiplyExact(bytes, d);
+				bytes = Math.multiplyExact(bytes, (long) dtype.bytes);
 			}
 			catch (ArithmeticException x) {
-				throw bad(file, "entry '" + name + "' has a shape too large to exist");
+				throw bad(file, "has an " + shown + " with a shape too large to exist");
 			}
-			if (count != off[1] - off[0]) {
-				throw bad(file, "entry '" + name + "' has shape and dtype for " + count + " bytes but " +
-					(off[1] - off[0]) + " bytes of data");
+			if (bytes != end - begin) {
+				throw bad(file, "has an " + shown + " whose shape and dtype need " + bytes + " bytes but whose" +
+					" data_offsets hold " + (end - begin) + " bytes");
 			}
-			list.add(new TensorInfo(name, dtype, shape, off[0], off[1]));
+			list.add(new TensorInfo(e.name, dtype, e.shape, begin, end));
 		}
-		List<TensorInfo> sorted = new ArrayList<>(list);
-		sorted.sort(Comparator.comparingLong((TensorInfo t) -> t.begin).thenComparingLong(t -> t.end));
-		for (int i = 1; i < sorted.size(); i++) {
-			TensorInfo a = sorted.get(i - 1), b = sorted.get(i);
-			if (b.begin < a.end) throw bad(file, "entries '" + a.name + "' and '" + b.name + "' overlap");
-		}
+		checkLayout(list, file, dataLength);
 		for (TensorInfo t : list) tensors.put(t.name, t);
 	}
 
-	private void parseMetadata(JsonElement m, String file) throws SafetensorsException {
-		if (!m.isJsonObject()) throw bad(file, "__metadata__ is not an object");
-		for (Map.Entry<String, JsonElement> e : m.getAsJsonObject().entrySet()) {
-			JsonElement v = e.getValue();
-			if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-				throw bad(file, "__metadata__ value '" + e.getKey() + "' is not a string");
+	/** The ranges, in offset order, must tile the data section exactly: no overlap, no gap, nothing after. */
+	private static void checkLayout(List<TensorInfo> list, String file, long dataLength)
+		throws SafetensorsException
+	{
+		List<TensorInfo> sorted = new ArrayList<>(list);
+		sorted.sort(Comparator.comparingLong((TensorInfo t) -> t.begin).thenComparingLong(t -> t.end));
+		long expected = 0;
+		TensorInfo previous = null;
+		for (TensorInfo t : sorted) {
+			if (t.begin < expected) {
+				throw bad(file, "has entries '" + truncate(previous.name) + "' and '" + truncate(t.name) +
+					"' whose data overlap");
 			}
-			metadata.put(e.getKey(), v.getAsString());
+			if (t.begin > expected) {
+				throw bad(file, "leaves data bytes " + expected + ".." + t.begin + " before entry '" + truncate(
+					t.name) + "' unused; the header does not describe the data");
+			}
+			expected = t.end;
+			previous = t;
+		}
+		if (expected != dataLength) {
+			throw bad(file, "has " + dataLength + " bytes of data but its header describes " + expected +
+				"; the file is truncated, has extra bytes or is corrupt");
 		}
 	}
 
-	private static TensorInfo.DType dtype(JsonElement e, String name, String file) throws SafetensorsException {
-		if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-			throw bad(file, "entry '" + name + "' has no dtype");
-		}
-		String s = e.getAsString();
-		if (s.equals("F8_E4M3") || s.equals("F8_E5M2") || s.equals("U16") || s.equals("U32") || s.equals("U64")) {
-			throw bad(file, "entry '" + name + "' has dtype " + s + ", which this plugin does not read;" +
-				" save the model as float32 or float16");
+	private static TensorInfo.DType dtype(String s, String shown, String file) throws SafetensorsException {
+		for (String u : UNSUPPORTED) {
+			if (u.equals(s)) {
+				throw bad(file, "has an " + shown + " of dtype " + s + ", which this plugin does not read;" +
+					" save the model as float32 or float16");
+			}
 		}
 		for (TensorInfo.DType d : TensorInfo.DType.values()) {
 			if (d.name().equals(s)) return d;
 		}
-		throw bad(file, "entry '" + name + "' has unknown dtype '" + truncate(s) + "'");
-	}
-
-	private static long[] longs(JsonElement e, String name, String field, String file) throws SafetensorsException {
-		if (e == null || !e.isJsonArray()) throw bad(file, "entry '" + name + "' has no " + field + " array");
-		JsonArray a = e.getAsJsonArray();
-		if (a.size() > 64) throw bad(file, "entry '" + name + "' has a " + field + " of " + a.size() + " values");
-		long[] out = new long[a.size()];
-		for (int i = 0; i < out.length; i++) {
-			JsonElement v = a.get(i);
-			if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
-				throw bad(file, "entry '" + name + "' has a non-numeric " + field);
-			}
-			java.math.BigDecimal d;
-			try {
-				d = v.getAsBigDecimal();
-			}
-			catch (NumberFormatException x) {
-				throw bad(file, "entry '" + name + "' has a non-numeric " + field);
-			}
-			if (d.signum() < 0 || d.scale() > 0 && d.stripTrailingZeros().scale() > 0 ||
-				d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0)
-			{
-				throw bad(file, "entry '" + name + "' has an invalid " + field + " value " + truncate(v.toString()));
-			}
-			out[i] = d.longValueExact();
-		}
-		return out;
+		throw bad(file, "has an " + shown + " of unknown dtype '" + truncate(s) + "'");
 	}
 
 	private static void readFully(FileChannel ch, ByteBuffer b, long pos, String file) throws IOException {
@@ -176,11 +148,17 @@ final class SafetensorsHeader {
 		return "";
 	}
 
-	private static String truncate(String s) {
-		return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+	/** Shortens names and values from a possibly hostile header before they go into a message. */
+	static String truncate(String s) {
+		StringBuilder b = new StringBuilder();
+		for (int i = 0; i < s.length() && b.length() < 40; i++) {
+			char c = s.charAt(i);
+			b.append(Character.isISOControl(c) ? '?' : c);
+		}
+		return b.length() < s.length() ? b + "…" : b.toString();
 	}
 
-	private static SafetensorsException bad(String file, String what) {
+	static SafetensorsException bad(String file, String what) {
 		return new SafetensorsException("Safetensors file " + file + " " + what + ".");
 	}
 }

@@ -4,9 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,11 +11,9 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -178,15 +173,5 @@ public final class SafetensorsReader implements Closeable {
 	@Override
 	public void close() throws IOException {
 		channel.close();
-	}
-
-	/** Parses a JSON object header into entries; used by {@link SafetensorsHeader}. */
-	static JsonObject parseJson(byte[] header) {
-		JsonElement e = JsonParser.parseString(new String(header, StandardCharsets.UTF_8));
-		return e.isJsonObject() ? e.getAsJsonObject() : null;
-	}
-
-	static Map<String, TensorInfo> newMap() {
-		return new LinkedHashMap<>();
 	}
 }
