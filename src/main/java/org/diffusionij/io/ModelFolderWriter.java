@@ -36,7 +36,13 @@ public final class ModelFolderWriter {
 		void write(Path componentDir) throws IOException;
 	}
 
+	/** Writes one extra file of the folder. */
+	public interface FileContent {
+		void write(Path file) throws IOException;
+	}
+
 	private final String pipelineClass;
+	private final Map<String, FileContent> files = new java.util.LinkedHashMap<>();
 	private final List<String> names = new ArrayList<>();
 	private final List<String[]> classes = new ArrayList<>();
 	private final List<Part> parts = new ArrayList<>();
@@ -81,6 +87,20 @@ public final class ModelFolderWriter {
 		});
 	}
 
+	/**
+	 * An extra file at the top level of the folder, beside the components: a model card ({@code README.md}),
+	 * the normalisation a model was trained with, or a training state. diffusers ignores such files.
+	 */
+	public ModelFolderWriter file(String fileName, FileContent content) {
+		if (fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".") ||
+			fileName.equals(ModelIndex.FILE_NAME) || files.containsKey(fileName))
+		{
+			throw new IllegalArgumentException("Invalid or repeated file name '" + fileName + "'");
+		}
+		files.put(fileName, content);
+		return this;
+	}
+
 	/** Writes the folder at {@code target}, replacing a previous one only once the new one is complete. */
 	public void save(Path target) throws IOException {
 		FolderSwap.write(target, folder -> {
@@ -98,6 +118,7 @@ public final class ModelFolderWriter {
 				Path dir = Files.createDirectory(folder.resolve(names.get(i)));
 				parts.get(i).write(dir);
 			}
+			for (Map.Entry<String, FileContent> f : files.entrySet()) f.getValue().write(folder.resolve(f.getKey()));
 		});
 	}
 

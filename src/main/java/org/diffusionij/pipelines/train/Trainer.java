@@ -1,0 +1,223 @@
+package org.diffusionij.pipelines.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.diffusionij.nn.UNet2DModel;
+import org.diffusionij.pipelines.CancelledException;
+import org.diffusionij.pipelines.Progress;
+import org.diffusionij.schedulers.Scheduler;
+
+/**
+ * DDPM training of a {@link UNet2DModel}, as diffusers' {@code train_unconditional.py}: add noise to clean
+ * patches at random timesteps and teach the network to predict the noise (epsilon) or the velocity
+ * (v_prediction) with a mean squared error; AdamW with warm-up and cosine decay, gradient clipping, and an
+ * exponential moving average of the weights, which is what checkpoints save.
+ * <p>
+ * Everything random in step {@code s} (patches, timesteps, noise) is drawn from (seed, s) alone, and the full
+ * state (weights, optimizer moments, EMA, step) is saved with each checkpoint, so a resumed run reproduces an
+ * uninterrupted one.
+ */
+public final class Trainer {
+
+	/** Writes a checkpoint of the trainer's current state. */
+	public interface Checkpointer {
+		void save(Trainer trainer) throws IOException;
+	}
+
+	private static final int VALIDATION_BATCH = 16;
+
+	private final UNet2DModel model;
+	private final Scheduler noiseScheduler;
+	private final TrainingSettings settings;
+	private final NDManager manager;
+	private final PatchSampler train, validation;
+	private final TimestepSampler timesteps;
+	private final LearningRateSchedule learningRate;
+	private final Map<String, NDArray> params;
+	private final AdamW optimizer = AdamW.diffusersDefaults();
+	private final Ema ema;
+	private final TrainingHistory history = new TrainingHistory();
+	private final boolean velocity;
+	private long step;
+
+	/**
+	 * @param model initialised or loaded; its parameters become trainable and are updated in place
+	 * @param planes normalised training images; a validation part is held out of them
+	 */
+	public Trainer(UNet2DModel model, Scheduler noiseScheduler, List<PatchSampler.Plane> planes,
+		TrainingSettings settings, NDManager manager)
+	{
+		settings.validate();
+		int in = model.config().inChannels;
+		if (planes.get(0).channels != in) {
+			throw new IllegalArgumentException("The model takes " + in + " channel(s) but the images have " +
+				planes.get(0).channels + ".");
+		}
+		this.model = model;
+		this.noiseScheduler = noiseScheduler;
+		this.settings = settings;
+		this.manager = manager;
+		List<List<PatchSampler.Plane>> split = PatchSampler.split(planes, settings.validationFraction, settings.patch);
+		this.train = new PatchSampler(split.get(0), settings.patch, settings.seed);
+		this.validation = new PatchSampler(split.get(1), settings.patch, settings.seed + 1);
+		this.timesteps = new TimestepSampler(settings, noiseScheduler.schedule().alphasCumprod());
+		this.learningRate = new LearningRateSchedule(settings.learningRate, settings.warmup(), settings.steps);
+		this.velocity = settings.prediction.toLowerCase(Locale.ROOT).equals("v_prediction");
+		this.params = new LinkedHashMap<>(model.parameters());
+		params.values().forEach(p -> p.setRequiresGradient(true));
+		this.ema = new Ema(settings.emaDecay, params, manager);
+	}
+
+	public long step() {
+		return step;
+	}
+
+	public TrainingSettings settings() {
+		return settings;
+	}
+
+	public UNet2DModel model() {
+		return model;
+	}
+
+	public Scheduler noiseScheduler() {
+		return noiseScheduler;
+	}
+
+	public TrainingHistory history() {
+		return history;
+	}
+
+	/** Current (not averaged) weights, by diffusers name. */
+	public Map<String, NDArray> weights() {
+		return params;
+	}
+
+	public Map<String, NDArray> emaWeights() {
+		return ema.weights();
+	}
+
+	public Map<String, NDArray> optimizerState() {
+		return optimizer.state();
+	}
+
+	/** Restores a saved state: after this, {@link #run} continues from {@code savedStep}. */
+	public void restore(long savedStep, Map<String, NDArray> weights, Map<String, NDArray> emaWeights,
+		Map<String, NDArray> optimizerState, TrainingHistory savedHistory)
+	{
+		weights.forEach((k, a) -> params.get(k).set(a.toFloatArray()));
+		ema.restore(emaWeights);
+		optimizerState.values().forEach(a -> a.attach(manager));
+		optimizer.restore(optimizerState, savedStep);
+		history.replaceWith(savedHistory);
+		step = savedStep;
+	}
+
+	/**
+	 * Trains until {@code settings.steps}, validating and checkpointing as set. On cancel, stops after the
+	 * current step, writes a checkpoint of that step and throws {@link CancelledException}.
+	 */
+	public void run(Progress progress, TrainingListener listener, Checkpointer checkpointer) throws IOException {
+		long start = System.nanoTime(), firstStep = step;
+		while (step < settings.steps) {
+			if (progress.isCancelled()) {
+				checkpointer.save(this);
+				listener.checkpointed(step);
+				throw new CancelledException();
+			}
+			double loss = trainStep();
+			double perSecond = (step - firstStep) / ((System.nanoTime() - start) / 1e9);
+			history.addLoss(step, loss);
+			listener.trained(step, loss, learningRate.at(step - 1), perSecond);
+			if (step % settings.validationEvery == 0 || step == settings.steps) {
+				double val = validationLoss();
+				history.addValidation(step, val);
+				listener.validated(step, val);
+			}
+			if (step % settings.checkpointEvery == 0 || step == settings.steps) {
+				checkpointer.save(this);
+				listener.checkpointed(step);
+			}
+			progress.step(step, settings.steps);
+			progress.status(String.format(Locale.ROOT, "Training step %d/%d, loss %.4f, val %.4f, %.2f steps/s, ETA %s",
+				step, settings.steps, loss, history.lastValidation(), perSecond,
+				eta((settings.steps - step) / Math.max(1e-9, perSecond))));
+		}
+	}
+
+	/** One optimisation step; returns its loss. */
+	public double trainStep() {
+		int b = settings.batch, c = train.channels(), p = settings.patch;
+		double loss;
+		try (NDManager s = manager.newSubManager()) {
+			NDArray x0 = s.create(train.batch(step, b), new Shape(b, c, p, p));
+			float[] t = timesteps.draw(step, b);
+			Engine.getInstance().setRandomSeed(noiseSeed(step));
+			NDArray noise = s.randomNormal(x0.getShape());
+			NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
+			NDArray target = velocity ? noiseScheduler.getVelocity(x0, noise, t) : noise;
+			NDArray tArray = s.create(t);
+			NDArray lossArray;
+			try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+				NDArray predicted = model.forward(noisy, tArray);
+				lossArray = predicted.sub(target).square().mean();
+				gc.backward(lossArray);
+			}
+			loss = lossArray.getFloat();
+			Map<String, NDArray> grads = new LinkedHashMap<>();
+			params.forEach((k, a) -> {
+				NDArray g = a.getGradient();
+				g.attach(s);
+				grads.put(k, g);
+			});
+			GradientClipping.clip(grads, settings.maxGradNorm);
+			optimizer.update(params, grads, learningRate.at(step), manager);
+			params.values().forEach(a -> JniUtils.zeroGrad((PtNDArray) a));
+			ema.update(params, step + 1);
+		}
+		step++;
+		return loss;
+	}
+
+	/** The loss of the EMA weights on a fixed held-out batch (same patches, timesteps and noise every time). */
+	public double validationLoss() {
+		int b = VALIDATION_BATCH, c = validation.channels(), p = settings.patch;
+		boolean gradMode = JniUtils.isGradMode();
+		JniUtils.setGradMode(false);
+		model.load(ema.weights());
+		try (NDManager s = manager.newSubManager()) {
+			NDArray x0 = s.create(validation.batch(0, b), new Shape(b, c, p, p));
+			float[] t = timesteps.spread(b);
+			Engine.getInstance().setRandomSeed(noiseSeed(-1));
+			NDArray noise = s.randomNormal(x0.getShape());
+			NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
+			NDArray target = velocity ? noiseScheduler.getVelocity(x0, noise, t) : noise;
+			return model.forward(noisy, s.create(t)).sub(target).square().mean().getFloat();
+		}
+		finally {
+			model.load(params);
+			JniUtils.setGradMode(gradMode);
+		}
+	}
+
+	private int noiseSeed(long forStep) {
+		return (int) ((settings.seed * 1_000_003L + forStep * 7919L + 12345L) & 0x7fffffff);
+	}
+
+	static String eta(double seconds) {
+		long s = Math.round(seconds);
+		if (s >= 3600) return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+		if (s >= 60) return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+		return s + "s";
+	}
+}

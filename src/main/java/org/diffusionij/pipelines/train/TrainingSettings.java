@@ -1,0 +1,102 @@
+package org.diffusionij.pipelines.train;
+
+import com.google.gson.JsonObject;
+import java.util.Locale;
+
+/**
+ * What a training run does, with defaults that suit a laptop CPU. Saved with every checkpoint so that a
+ * resumed run continues with the same settings.
+ */
+public final class TrainingSettings {
+
+	/** How training timesteps are drawn. */
+	public enum TimestepSampling {
+		/** Uniform over [0, maxTimestep), as diffusers' train_unconditional.py (for generation). */
+		UNIFORM,
+		/**
+		 * Noise level σ = √((1−ᾱ)/ᾱ) log-uniform in [sigmaMin, sigmaMax], mapped to the nearest timestep: spends
+		 * the training where denoising of real images happens (small timesteps), equally per decade of noise.
+		 */
+		LOG_SIGMA
+	}
+
+	public long steps = 2000;
+	public int batch = 8;
+	public int patch = 64;
+	public double learningRate = 2e-4;
+	public long warmupSteps = -1;
+	public String prediction = "epsilon";
+	public long seed = 0;
+	public long checkpointEvery = 500;
+	public long validationEvery = 50;
+	public double validationFraction = 0.1;
+	public double emaDecay = 0.999;
+	public double maxGradNorm = 1.0;
+	public TimestepSampling timestepSampling = TimestepSampling.UNIFORM;
+	public int maxTimestep = -1;
+	public double sigmaMin = 0.01, sigmaMax = 1.0;
+
+	/** Warm-up steps: the explicit value, or 5% of the run (at most 500). */
+	public long warmup() {
+		return warmupSteps >= 0 ? warmupSteps : Math.min(500, steps / 20);
+	}
+
+	/** Checks the values a user can type and says what is wrong. */
+	public void validate() {
+		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1 (was " + steps + ").");
+		if (batch < 1) throw new IllegalArgumentException("batch must be at least 1 (was " + batch + ").");
+		if (patch < 8 || patch % 8 != 0) {
+			throw new IllegalArgumentException("patch must be a multiple of 8 and at least 8 (was " + patch + ").");
+		}
+		if (!(learningRate > 0 && learningRate < 1)) {
+			throw new IllegalArgumentException("lr must be between 0 and 1 (was " + learningRate + ").");
+		}
+		String p = prediction.toLowerCase(Locale.ROOT);
+		if (!p.equals("epsilon") && !p.equals("v_prediction")) {
+			throw new IllegalArgumentException("prediction must be epsilon or v_prediction (was " + prediction + ").");
+		}
+		if (checkpointEvery < 1) throw new IllegalArgumentException("checkpoint_every must be at least 1.");
+	}
+
+	public JsonObject toJson() {
+		JsonObject o = new JsonObject();
+		o.addProperty("steps", steps);
+		o.addProperty("batch", batch);
+		o.addProperty("patch", patch);
+		o.addProperty("lr", learningRate);
+		o.addProperty("warmup_steps", warmup());
+		o.addProperty("prediction", prediction);
+		o.addProperty("seed", seed);
+		o.addProperty("checkpoint_every", checkpointEvery);
+		o.addProperty("validation_every", validationEvery);
+		o.addProperty("validation_fraction", validationFraction);
+		o.addProperty("ema_decay", emaDecay);
+		o.addProperty("max_grad_norm", maxGradNorm);
+		o.addProperty("timestep_sampling", timestepSampling.name().toLowerCase(Locale.ROOT));
+		o.addProperty("max_timestep", maxTimestep);
+		o.addProperty("sigma_min", sigmaMin);
+		o.addProperty("sigma_max", sigmaMax);
+		return o;
+	}
+
+	public static TrainingSettings fromJson(JsonObject o) {
+		TrainingSettings s = new TrainingSettings();
+		s.steps = o.get("steps").getAsLong();
+		s.batch = o.get("batch").getAsInt();
+		s.patch = o.get("patch").getAsInt();
+		s.learningRate = o.get("lr").getAsDouble();
+		s.warmupSteps = o.get("warmup_steps").getAsLong();
+		s.prediction = o.get("prediction").getAsString();
+		s.seed = o.get("seed").getAsLong();
+		s.checkpointEvery = o.get("checkpoint_every").getAsLong();
+		s.validationEvery = o.get("validation_every").getAsLong();
+		s.validationFraction = o.get("validation_fraction").getAsDouble();
+		s.emaDecay = o.get("ema_decay").getAsDouble();
+		s.maxGradNorm = o.get("max_grad_norm").getAsDouble();
+		s.timestepSampling = TimestepSampling.valueOf(o.get("timestep_sampling").getAsString().toUpperCase(Locale.ROOT));
+		s.maxTimestep = o.get("max_timestep").getAsInt();
+		s.sigmaMin = o.get("sigma_min").getAsDouble();
+		s.sigmaMax = o.get("sigma_max").getAsDouble();
+		return s;
+	}
+}
