@@ -49,11 +49,14 @@ final class ImageLayout {
 		return width * height;
 	}
 
-	/** The ImageJ stack index (1-based) of item {@code n} and image channel {@code c} (0-based). */
+	/**
+	 * The ImageJ stack index (1-based) of item {@code n} and tensor channel {@code c} (0-based); the three
+	 * colour channels of RGB share one slice.
+	 */
 	int stackIndex(int n, int c) {
 		int z = n % slices;
 		int t = n / slices;
-		return t * slices * imageChannels() + z * imageChannels() + c + 1;
+		return t * slices * imageChannels() + z * imageChannels() + (rgb ? 0 : c) + 1;
 	}
 
 	/** Channels in ImageJ's C dimension: 1 for RGB, whose colours are packed in one plane. */

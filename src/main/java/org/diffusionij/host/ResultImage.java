@@ -92,13 +92,19 @@ final class ResultImage {
 	/** The template's label of the corresponding slice, when channels correspond and it has one. */
 	private static String label(ImagePlus template, ImageLayout in, int n, int c, int channels) {
 		if (template.getStackSize() < 2 || channels != in.channels && !in.rgb) return null;
-		return template.getStack().getSliceLabel(in.stackIndex(n, in.rgb ? 0 : c));
+		return template.getStack().getSliceLabel(in.stackIndex(n, c));
 	}
 
-	/** "blobs.tif" and suffix "denoised" give "blobs-denoised"; an empty suffix gives the stem alone. */
+	/** Image file extensions a title stem drops (case-insensitive), optionally after ".ome". */
+	private static final String EXTENSIONS = "(?i)(\\.ome)?\\.(tiff?|png|jpe?g|gif|bmp|zip|raw|fits?|pgm|dcm|" +
+		"nd2|czi|lif|lsm|ims|oib|oif|vsi|ics|ids|nrrd|mha|avi|jp2|webp|h5)$";
+
+	/**
+	 * "blobs.tif" and suffix "denoised" give "blobs-denoised" (a known image file extension is dropped, other
+	 * dots are kept); an empty suffix gives the stem alone.
+	 */
 	static String outputTitle(String title, String suffix) {
-		String stem = title == null || title.isEmpty() ? "image" : title;
-		stem = stem.replaceFirst("\\.[A-Za-z][A-Za-z0-9]{0,4}$", "").replaceFirst("\\.ome$", "");
+		String stem = title == null || title.isEmpty() ? "image" : title.replaceFirst(EXTENSIONS, "");
 		return suffix == null || suffix.isEmpty() ? stem : stem + "-" + suffix;
 	}
 }
