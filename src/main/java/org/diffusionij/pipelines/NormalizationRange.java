@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * The affine map {@code x -> (x - low) / (high - low)} fitted to one image, and its exact inverse
- * {@code y -> y * (high - low) + low}. Pipelines normalise the input with {@link #apply} and bring the output
+ * {@code y -> y * (high - low) + low}, exact up to float rounding (an ulp or two of the range's magnitude: the
+ * normalised value is stored as float). Pipelines normalise the input with {@link #apply} and bring the output
  * back to the input's intensities with {@link #invert}.
  * <p>
  * A flat image ({@code high == low}) would divide by zero; then the scale is 1, so the image maps to 0 and the
