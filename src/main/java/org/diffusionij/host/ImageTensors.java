@@ -61,6 +61,11 @@ public final class ImageTensors {
 		return planes;
 	}
 
+	/** {@link #fromTensor(NDArray, ImagePlus, String, OutputType)} with the default, {@link OutputType#FLOAT32}. */
+	public static ImagePlus fromTensor(NDArray nchw, ImagePlus template, String suffix) {
+		return fromTensor(nchw, template, suffix, OutputType.FLOAT32);
+	}
+
 	/**
 	 * A new image from an NCHW tensor with {@code template}'s Z/T layout, height and width; see the class
 	 * description for what is kept.

@@ -64,6 +64,10 @@ class ImageTensorsPolicyTest {
 		ImagePlus t = new ImagePlus("a.tif", new ByteProcessor(8, 1));
 		ImagePlus out = result(t, 1, OUT_OF_RANGE, OutputType.FLOAT32);
 		assertArrayEquals(OUT_OF_RANGE, (float[]) out.getProcessor().getPixels());
+		try (NDManager sub = manager.newSubManager()) {
+			ImagePlus byDefault = ImageTensors.fromTensor(sub.create(OUT_OF_RANGE, new Shape(1, 1, 1, 8)), t, "out");
+			assertEquals(32, byDefault.getBitDepth());
+		}
 	}
 
 	@Test
