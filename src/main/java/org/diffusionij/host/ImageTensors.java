@@ -2,9 +2,9 @@ package org.diffusionij.host;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ij.ImagePlus;
+import org.diffusionij.pipelines.Floats;
 
 /**
  * Moves ImageJ images into NCHW float32 tensors and results back into new images; the only place where
@@ -77,8 +77,7 @@ public final class ImageTensors {
 		if (s.dimension() != 4) {
 			throw new IllegalArgumentException("A result tensor must be NCHW (4 dimensions); got " + s + ".");
 		}
-		float[] data = nchw.getDataType() == DataType.FLOAT32 ? nchw.toFloatArray() :
-			nchw.toType(DataType.FLOAT32, false).toFloatArray();
+		float[] data = Floats.of(nchw);
 		int size = Math.toIntExact(s.get(2) * s.get(3));
 		PlaneWriter.Planes planes = new PlaneWriter.Planes() {
 			@Override

@@ -88,7 +88,7 @@ public final class Normalization {
 	/** The range for the values of {@code array} (all of them, every item and channel). */
 	public NormalizationRange fit(NDArray array) {
 		if (kind == Kind.FIXED) return new NormalizationRange(low, high);
-		return fit(array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+		return fit(Floats.of(array));
 	}
 
 	/** {@code [0, 1] -> [-1, 1]}: {@code 2x - 1}, the range diffusion networks work in. */

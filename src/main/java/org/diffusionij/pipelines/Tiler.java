@@ -2,7 +2,6 @@ package org.diffusionij.pipelines;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -62,7 +61,7 @@ public final class Tiler {
 		int channels = (int) s.get(1);
 		TileAxis ay = new TileAxis((int) s.get(2), tile, overlap, multiple);
 		TileAxis ax = new TileAxis((int) s.get(3), tile, overlap, multiple);
-		float[] in = image.toType(DataType.FLOAT32, false).toFloatArray();
+		float[] in = Floats.of(image);
 		NDManager manager = image.getManager();
 		long total = (long) items * ay.count() * ax.count();
 		long done = 0;
@@ -84,7 +83,7 @@ public final class Tiler {
 							throw new IllegalStateException("The network returned " + outChannels + " channels for one" +
 								" tile and " + blend.channels + " for another.");
 						}
-						blend.add(result.toType(DataType.FLOAT32, false).toFloatArray(), iy, ix);
+						blend.add(Floats.of(result), iy, ix);
 					}
 					progress.step(++done, total);
 				}

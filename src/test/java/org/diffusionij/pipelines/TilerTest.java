@@ -138,6 +138,26 @@ class TilerTest {
 	}
 
 	@Test
+	void nativeMemoryStaysAtOneTile() {
+		int[] most = { 0 };
+		try (NDManager scope = manager.newSubManager()) {
+			NDArray image = scope.create(random(2 * 200 * 200, 4), new Shape(2, 1, 200, 200)).toType(
+				ai.djl.ndarray.types.DataType.FLOAT16, false);
+			CountingProgress progress = new CountingProgress();
+			NDArray out = new Tiler(32, 8, 8).run(image, t -> {
+				NDArray r = t.mul(3f).toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+				most[0] = Math.max(most[0], scope.getManagedArrays().size());
+				return r;
+			}, progress);
+			assertTrue(progress.steps > 100, progress.steps + " tiles");
+			// the float32 source, the float16 image, one tile and its two results; nothing piles up over tiles
+			assertTrue(most[0] <= 5, most[0] + " arrays were alive during a tile");
+			assertEquals(3, scope.getManagedArrays().size(), "source, image and result remain");
+			assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, out.getDataType());
+		}
+	}
+
+	@Test
 	void cancelStopsBetweenTiles() {
 		int[] calls = { 0 };
 		CountingProgress progress = new CountingProgress();
