@@ -12,10 +12,13 @@ import ai.djl.ndarray.types.Shape;
  * Each item of the NCHW input is cut into square tiles of {@code tile} pixels (rounded up to the multiple) that
  * overlap by at least {@code overlap}; an axis no longer than a tile is one tile padded by mirroring up to the
  * multiple (see {@link TileAxis}). The function sees one {@code 1 x C x tile x tile} tile at a time, in its own
- * sub-manager closed after the tile, and may return another channel count but the same height and width.
+ * sub-manager ({@code tile.getManager()}, where the function should create its arrays) that is closed after
+ * the tile; it may return another channel count but must keep the height and width. Native memory is thus
+ * bounded by the tile size, not the image size; the Java heap holds the input and the output once, plus one
+ * item's accumulator.
+ * <p>
  * Results are blended with weights that fade out towards shared tile edges and sum to one, accumulated in
- * double precision, so an identity network reproduces the input exactly. Native memory is therefore bounded by
- * the tile size; the heap holds the input and the output once (plus one item's accumulator).
+ * double precision, so an identity network reproduces the input exactly.
  * <p>
  * Progress is reported per tile, and cancelling stops before the next tile with {@link CancelledException}.
  */
