@@ -1,0 +1,131 @@
+package org.diffusionij.host;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ij.ImagePlus;
+import org.diffusionij.pipelines.Floats;
+
+/**
+ * Moves ImageJ images into NCHW float32 tensors and results back into new images; the only place where
+ * pixels cross between ImageJ and the pipelines (which never see an {@link ImagePlus}).
+ * <p>
+ * <b>Layout.</b> N is one item per (Z, T) position in ImageJ's order (Z fastest: item {@code (t-1)*Z + (z-1)});
+ * C is the image's channel dimension, and RGB gives three channels r, g, b (RGB hyperstacks with several
+ * channels are refused with a message); H and W are the height and width. 8-, 16- and 32-bit gray, RGB, stacks
+ * and hyperstacks are supported; values are the stored pixel values (0..255, 0..65535 or the floats).
+ * <p>
+ * <b>NaN and infinity.</b> A 32-bit input with NaN or infinite pixels is refused with a message that names the
+ * first plane with them and how many there are, and says how to replace them.
+ * <p>
+ * <b>Back.</b> A result tensor with the input as template gives a NEW image: the same Z and T, the tensor's
+ * channels as C, a copy of the calibration, the title stem plus a suffix ({@code blobs.tif} and
+ * {@code denoised} give {@code blobs-denoised}), the composite mode, LUTs and display ranges where channels
+ * correspond; the bit depth follows {@link OutputType}.
+ * <p>
+ * <b>The input is never modified:</b> its pixel arrays are only read.
+ */
+public final class ImageTensors {
+
+	private ImageTensors() {}
+
+	/** The NCHW shape {@link #toTensor} gives for this image. */
+	public static Shape shape(ImagePlus imp) {
+		ImageLayout l = ImageLayout.of(imp);
+		return new Shape(l.items(), l.channels, l.height, l.width);
+	}
+
+	/** The image as a float32 NCHW tensor in {@code manager}. */
+	public static NDArray toTensor(ImagePlus imp, NDManager manager) {
+		PlaneReader reader = new PlaneReader(imp);
+		ImageLayout l = reader.layout();
+		int size = l.planeSize();
+		float[] data = new float[Math.multiplyExact(l.items() * l.channels, size)];
+		for (int n = 0; n < l.items(); n++) {
+			for (int c = 0; c < l.channels; c++) reader.read(n, c, data, (n * l.channels + c) * size);
+		}
+		return manager.create(data, new Shape(l.items(), l.channels, l.height, l.width));
+	}
+
+	/**
+	 * The image as float planes in NCHW order, {@code planes[n * C + c][y * W + x]}, for pipelines that work
+	 * plane by plane without a tensor.
+	 */
+	public static float[][] toPlanes(ImagePlus imp) {
+		PlaneReader reader = new PlaneReader(imp);
+		ImageLayout l = reader.layout();
+		float[][] planes = new float[l.items() * l.channels][l.planeSize()];
+		for (int n = 0; n < l.items(); n++) {
+			for (int c = 0; c < l.channels; c++) reader.read(n, c, planes[n * l.channels + c], 0);
+		}
+		return planes;
+	}
+
+	/** {@link #fromTensor(NDArray, ImagePlus, String, OutputType)} with the default, {@link OutputType#FLOAT32}. */
+	public static ImagePlus fromTensor(NDArray nchw, ImagePlus template, String suffix) {
+		return fromTensor(nchw, template, suffix, OutputType.FLOAT32);
+	}
+
+	/**
+	 * A new image from an NCHW tensor with {@code template}'s Z/T layout, height and width; see the class
+	 * description for what is kept.
+	 *
+	 * @param suffix appended to the template's title stem with a hyphen, e.g. {@code denoised}
+	 */
+	public static ImagePlus fromTensor(NDArray nchw, ImagePlus template, String suffix, OutputType type) {
+		Shape s = nchw.getShape();
+		if (s.dimension() != 4) {
+			throw new IllegalArgumentException("A result tensor must be NCHW (4 dimensions); got " + s + ".");
+		}
+		float[] data = Floats.of(nchw);
+		int size = Math.toIntExact(s.get(2) * s.get(3));
+		PlaneWriter.Planes planes = new PlaneWriter.Planes() {
+			@Override
+			public float[] array(int p) {
+				return data;
+			}
+
+			@Override
+			public int offset(int p) {
+				return p * size;
+			}
+		};
+		return ResultImage.build(planes, (int) s.get(0), (int) s.get(1), (int) s.get(2), (int) s.get(3), template,
+			suffix, type);
+	}
+
+	/** A new image from planes laid out as {@link #toPlanes} gives them, with {@code channels} channels. */
+	public static ImagePlus fromPlanes(float[][] planes, int channels, ImagePlus template, String suffix,
+		OutputType type)
+	{
+		if (channels < 1 || planes.length % channels != 0) {
+			throw new IllegalArgumentException(planes.length + " planes do not divide into " + channels +
+				" channels.");
+		}
+		int size = template.getWidth() * template.getHeight();
+		for (float[] p : planes) {
+			if (p.length != size) {
+				throw new IllegalArgumentException("A plane of " + p.length + " values does not fit image '" +
+					template.getTitle() + "' (" + template.getWidth() + "x" + template.getHeight() + ").");
+			}
+		}
+		PlaneWriter.Planes access = new PlaneWriter.Planes() {
+			@Override
+			public float[] array(int p) {
+				return planes[p];
+			}
+
+			@Override
+			public int offset(int p) {
+				return 0;
+			}
+		};
+		return ResultImage.build(access, planes.length / channels, channels, template.getHeight(),
+			template.getWidth(), template, suffix, type);
+	}
+
+	/** The title of a result: the input title's stem, a hyphen and {@code suffix}. */
+	public static String outputTitle(String inputTitle, String suffix) {
+		return ResultImage.outputTitle(inputTitle, suffix);
+	}
+}

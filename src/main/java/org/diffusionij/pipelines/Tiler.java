@@ -1,0 +1,106 @@
+package org.diffusionij.pipelines;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Runs a network over an image larger than it can take at once, tile by tile, and blends the tiles into one
+ * seamless result. Diffusion networks need sizes that are a multiple of their down-sampling factor (8, 16) and
+ * memory that grows with the square of the side, so a large micrograph must be cut.
+ * <p>
+ * Each item of the NCHW input is cut into square tiles of {@code tile} pixels (rounded up to the multiple) that
+ * overlap by at least {@code overlap}; an axis no longer than a tile is one tile padded by mirroring up to the
+ * multiple (see {@link TileAxis}). The function sees one {@code 1 x C x tile x tile} tile at a time, in its own
+ * sub-manager ({@code tile.getManager()}, where the function should create its arrays) that is closed after
+ * the tile; it may return another channel count but must keep the height and width. Native memory is thus
+ * bounded by the tile size, not the image size; the Java heap holds the input and the output once, plus one
+ * item's accumulator.
+ * <p>
+ * Results are blended with weights that fade out towards shared tile edges and sum to one, accumulated in
+ * double precision, so an identity network reproduces the input exactly.
+ * <p>
+ * Progress is reported per tile, and cancelling stops before the next tile with {@link CancelledException}.
+ */
+public final class Tiler {
+
+	/** What runs on one tile: NCHW in, NCHW out with the same N, H and W. */
+	@FunctionalInterface
+	public interface TileFunction {
+		NDArray apply(NDArray tile);
+	}
+
+	private final int tile;
+	private final int overlap;
+	private final int multiple;
+
+	/**
+	 * @param tile tile side in pixels, rounded up to {@code multiple}
+	 * @param overlap least overlap of neighbouring tiles, below the tile side; edge effects of the network should
+	 *          reach less than a quarter of it
+	 * @param multiple the network's size multiple (1 for any size)
+	 */
+	public Tiler(int tile, int overlap, int multiple) {
+		if (multiple < 1) throw new IllegalArgumentException("The size multiple must be at least 1; got " + multiple);
+		this.tile = TileAxis.roundUp(Math.max(tile, 1), multiple);
+		if (overlap < 0 || overlap >= this.tile) {
+			throw new IllegalArgumentException("The tile overlap must be 0 or more and less than the tile size (" +
+				this.tile + "); got " + overlap + ".");
+		}
+		this.overlap = overlap;
+		this.multiple = multiple;
+	}
+
+	/** Tile side in pixels after rounding up to the multiple. */
+	public int tileSize() {
+		return tile;
+	}
+
+	/** Runs {@code function} over {@code image} (NCHW); the result is a new array in the image's manager. */
+	public NDArray run(NDArray image, TileFunction function, Progress progress) {
+		Shape s = image.getShape();
+		if (s.dimension() != 4) throw new IllegalArgumentException("Tiling needs an NCHW image; got " + s + ".");
+		int items = (int) s.get(0);
+		int channels = (int) s.get(1);
+		TileAxis ay = new TileAxis((int) s.get(2), tile, overlap, multiple);
+		TileAxis ax = new TileAxis((int) s.get(3), tile, overlap, multiple);
+		float[] in = Floats.of(image);
+		NDManager manager = image.getManager();
+		long total = (long) items * ay.count() * ax.count();
+		long done = 0;
+		float[] out = null;
+		TileBlend blend = null;
+		for (int n = 0; n < items; n++) {
+			for (int iy = 0; iy < ay.count(); iy++) {
+				for (int ix = 0; ix < ax.count(); ix++) {
+					progress.checkCancelled();
+					float[] cut = TileBlend.cut(in, n, channels, ay, iy, ax, ix);
+					try (NDManager scope = manager.newSubManager()) {
+						NDArray result = function.apply(scope.create(cut, new Shape(1, channels, ay.size, ax.size)));
+						int outChannels = checkShape(result.getShape(), ay.size, ax.size);
+						if (blend == null) {
+							blend = new TileBlend(outChannels, ay, ax);
+							out = new float[Math.multiplyExact(items * outChannels, ay.length * ax.length)];
+						}
+						if (outChannels != blend.channels) {
+							throw new IllegalStateException("The network returned " + outChannels + " channels for one" +
+								" tile and " + blend.channels + " for another.");
+						}
+						blend.add(Floats.of(result), iy, ix);
+					}
+					progress.step(++done, total);
+				}
+			}
+			blend.finish(out, n);
+		}
+		return manager.create(out, new Shape(items, blend.channels, ay.length, ax.length));
+	}
+
+	private static int checkShape(Shape r, int height, int width) {
+		if (r.dimension() != 4 || r.get(0) != 1 || r.get(2) != height || r.get(3) != width) {
+			throw new IllegalStateException("A tile of 1x?x" + height + "x" + width + " came back as " + r +
+				"; the network must keep the batch, height and width.");
+		}
+		return (int) r.get(1);
+	}
+}
