@@ -22,7 +22,8 @@ import java.util.function.Function;
  * convolution, so each setting needs its own process. A benchmark, not a test: it prints figures for
  * docs/onednn-guard.md.
  * <p>
- * Run with the test class path: {@code java -cp ... org.diffusionij.engine.OneDnnGuardBenchmark [repeats]}.
+ * Run with the test class path: {@code java -cp ... org.diffusionij.engine.OneDnnGuardBenchmark [repeats]}. It
+ * prints the median and the minimum time per call; the minimum is the least disturbed by other processes.
  */
 public final class OneDnnGuardBenchmark {
 
@@ -34,9 +35,11 @@ public final class OneDnnGuardBenchmark {
 			measure(repeats);
 			return;
 		}
-		String on = child(repeats, false);
-		String off = child(repeats, true);
-		System.out.println("guard on:\n" + on + "guard off:\n" + off);
+		// alternate the two settings so that load from other processes hits both alike
+		for (int round = 1; round <= 2; round++) {
+			System.out.print("round " + round + ", guard on:\n" + child(repeats, false));
+			System.out.print("round " + round + ", guard off:\n" + child(repeats, true));
+		}
 	}
 
 	private static String child(int repeats, boolean guardOff) throws IOException, InterruptedException {
@@ -126,14 +129,15 @@ public final class OneDnnGuardBenchmark {
 				body.apply(step).toFloatArray();
 			}
 		}
-		long start = System.nanoTime();
+		double[] ms = new double[repeats];
 		for (int i = 0; i < repeats; i++) {
+			long start = System.nanoTime();
 			try (NDManager step = Scopes.step(manager)) {
-				NDArray out = body.apply(step);
-				out.toFloatArray();
+				body.apply(step).toFloatArray();
 			}
+			ms[i] = (System.nanoTime() - start) / 1e6;
 		}
-		double ms = (System.nanoTime() - start) / 1e6 / repeats;
-		System.out.println(String.format("  %-75s %8.1f ms", name, ms));
+		java.util.Arrays.sort(ms);
+		System.out.println(String.format("  %-72s median %7.1f ms, min %7.1f ms", name, ms[repeats / 2], ms[0]));
 	}
 }
