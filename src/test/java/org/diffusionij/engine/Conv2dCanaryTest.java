@@ -2,7 +2,11 @@ package org.diffusionij.engine;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +21,27 @@ class Conv2dCanaryTest {
 	void conv2dForwardAndGradientsMatchTheReference() {
 		List<String> failures = Conv2dCanary.mismatches();
 		assertTrue(failures.isEmpty(), "oneDNN guard " + OneDnnGuard.state() + ": " + String.join("\n", failures));
+	}
+
+	/**
+	 * The canary in a fresh JVM whose environment has neither ONEDNN_MAX_CPU_ISA nor the opt-out, as a user's
+	 * Fiji starts: the product must protect it by itself, whatever the test JVM inherited.
+	 */
+	@Test
+	void freshJvmIsProtectedWithoutAnyUserSetting() throws IOException, InterruptedException {
+		ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp", System
+			.getProperty("java.class.path"), Conv2dCanary.class.getName()).redirectErrorStream(true);
+		builder.environment().remove(OneDnnGuard.VARIABLE);
+		builder.environment().remove("DIFFUSIONIJ_ONEDNN_GUARD");
+		Process process = builder.start();
+		String output;
+		try (InputStream in = process.getInputStream()) {
+			output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		assertTrue(process.waitFor(120, TimeUnit.SECONDS), "canary JVM did not finish");
+		assertEquals(0, process.exitValue(), output);
+		assertTrue(output.contains("conv2d canary: all cases correct"), output);
+		if (OneDnnGuard.hasAvx512()) assertTrue(output.contains(OneDnnGuard.State.APPLIED.description), output);
 	}
 
 	@Test
