@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The conv2d canary under the product's engine settings. Without the oneDNN guard this test fails on AVX-512
  * CPUs affected by the libtorch 2.7 defect (observed on the project's AMD EPYC build machine: input gradients
- * off by 10 to 60 % for batch 4 with 1 or 3 in- and out-channels); with the guard every case matches the double-precision
- * reference.
+ * off by 10 to 60 % for batch 4 with 1 or 3 in- and out-channels); with the guard every case matches the
+ * double-precision reference.
  */
 class Conv2dCanaryTest {
 
