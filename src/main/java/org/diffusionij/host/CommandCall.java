@@ -81,6 +81,11 @@ public final class CommandCall {
 			ModuleItem<?> key = keys.get(option.getKey());
 			if (key == null) {
 				List<String> names = new ArrayList<>(keys.keySet());
+				String lower = MacroOptions.trimKey(option.getKey());
+				if (keys.containsKey(lower)) {
+					throw new IllegalArgumentException("Macro keys are lower case: write " + lower + "=, not " +
+						option.getKey() + "= (ImageJ would ignore it).");
+				}
 				throw new IllegalArgumentException("\"" + label + "\" has no key '" + option.getKey() + "'. " +
 					(names.isEmpty() ? "It takes no options." : "Its keys are: " + String.join(", ", names) + "."));
 			}

@@ -3,6 +3,7 @@ package org.diffusionij.host;
 import ij.ImagePlus;
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.scijava.Context;
@@ -49,10 +50,16 @@ public final class CommandInputs {
 		return null;
 	}
 
+	/** The allowed values of a key with {@code @Parameter(choices = ...)}, else an empty list. */
+	public static List<?> choices(ModuleItem<?> item) {
+		List<?> choices = item.getChoices();
+		return choices == null ? Collections.emptyList() : choices;
+	}
+
 	/** A short name of the key's type for listings: number, whole number, true/false, text, file or a choice. */
 	public static String typeName(ModuleItem<?> item) {
 		Class<?> t = box(item.getType());
-		if (!item.getChoices().isEmpty()) return "one of " + item.getChoices();
+		if (!choices(item).isEmpty()) return "one of " + choices(item);
 		if (t == Integer.class || t == Long.class || t == Short.class || t == Byte.class) return "whole number";
 		if (t == Double.class || t == Float.class) return "number";
 		if (t == Boolean.class) return "true/false";
@@ -70,8 +77,8 @@ public final class CommandInputs {
 		String key = item.getName();
 		String s = text.trim();
 		try {
-			if (!item.getChoices().isEmpty() && !item.getChoices().contains(text)) {
-				throw new IllegalArgumentException(key + "=" + text + " is not one of " + item.getChoices());
+			if (!choices(item).isEmpty() && !choices(item).contains(text)) {
+				throw new IllegalArgumentException(key + "=" + text + " is not one of " + choices(item));
 			}
 			if (t == String.class) return text;
 			if (t == File.class) return new File(text);

@@ -69,6 +69,10 @@ public final class Launcher {
 			return 0;
 		}
 		if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+		// DJL logs through SLF4J; without a logging backend, keep its start-up notice off stderr
+		if (System.getProperty("slf4j.internal.verbosity") == null) {
+			System.setProperty("slf4j.internal.verbosity", "ERROR");
+		}
 		Context context = CommandCall.newContext();
 		try {
 			CommandService commands = context.service(CommandService.class);
