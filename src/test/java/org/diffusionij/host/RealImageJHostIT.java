@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RealImageJHostIT {
 
 	private static final Path IJ_JAR = Paths.get("/usr/share/java/ij.jar");
-	private static final long TIMEOUT_S = 300;
+	private static final long TIMEOUT_S = 180;
 
 	@TempDir
 	Path home;
