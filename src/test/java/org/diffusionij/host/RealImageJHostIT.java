@@ -76,6 +76,7 @@ class RealImageJHostIT {
 		assertTrue(text.contains("Engine: PyTorch 2."), text);
 		assertTrue(text.contains("oneDNN guard: "), text);
 		assertTrue(text.contains("Offline natives: true"), "natives load from plugins/jars: " + text);
+		assertTrue(text.contains("libtorch: " + Paths.get(System.getProperty("user.home"), ".djl.ai")), text);
 		// the command leaves the user's image alone: still current, pixels unchanged
 		ImagePlus original = IJ.openImage(image.toString());
 		ImagePlus after = IJ.openImage(saved.toString());
@@ -100,8 +101,10 @@ class RealImageJHostIT {
 		Path macroFile = home.resolve("test.ijm");
 		Files.write(macroFile, macro.getBytes(StandardCharsets.UTF_8));
 		String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+		// ImageJ's preferences stay in the temporary home; libtorch is unpacked once, in the user's DJL cache
+		Path djlCache = Paths.get(System.getProperty("user.home"), ".djl.ai");
 		List<String> command = new ArrayList<>(Arrays.asList("xvfb-run", "-a", java,
-			"-Duser.home=" + home, "-cp", IJ_JAR.toString(), "ij.ImageJ", "-ijpath", home.toString(), mode,
+			"-Duser.home=" + home, "-DENGINE_CACHE_DIR=" + djlCache, "-cp", IJ_JAR.toString(), "ij.ImageJ", "-ijpath", home.toString(), mode,
 			macroFile.toString()));
 		File output = home.resolve("imagej-output.txt").toFile();
 		Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
