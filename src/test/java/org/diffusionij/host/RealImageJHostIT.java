@@ -47,6 +47,10 @@ class RealImageJHostIT {
 		assertTrue(Files.isRegularFile(jar), "the plugin jar is built first (mvn verify): " + jar);
 		Path plugins = Files.createDirectories(home.resolve("plugins/jars")).getParent();
 		Files.copy(jar, plugins.resolve(jar.getFileName()));
+		// the tests jar adds the test-only image command (with its own plugins.config entry)
+		Path testsJar = Paths.get(System.getProperty("diffusionij.testsjar", "target/none-tests.jar"));
+		assertTrue(Files.isRegularFile(testsJar), "the tests jar is built first (mvn verify): " + testsJar);
+		Files.copy(testsJar, plugins.resolve(testsJar.getFileName()));
 		try (java.util.stream.Stream<Path> deps = Files.list(jars)) {
 			for (Path dep : (Iterable<Path>) deps::iterator) {
 				// ImageJ itself is the host; everything else the plugin needs goes to plugins/jars
@@ -83,6 +87,27 @@ class RealImageJHostIT {
 		assertEquals(original.getWidth(), after.getWidth());
 		assertEquals(original.getHeight(), after.getHeight());
 		assertArrayEquals((byte[]) original.getProcessor().getPixels(), (byte[]) after.getProcessor().getPixels());
+	}
+
+	@Test
+	void anImageCommandFromAMacroReturnsANewImage() throws Exception {
+		Path saved = home.resolve("result.tif");
+		Path titles = home.resolve("titles.txt");
+		String out = runImageJ("-macro", String.join("\n",
+			"open(\"" + image + "\");",
+			"run(\"Scale Test Image\", \"factor=0.5 repeat=2 title=[half of a half]\");",
+			"saveAs(\"Tiff\", \"" + saved + "\");",
+			"File.saveString(nImages + \" \" + getTitle(), \"" + titles + "\");",
+			"run(\"Quit\");"));
+		assertTrue(Files.isRegularFile(titles), "the macro did not reach its end; ImageJ said:\n" + out);
+		assertEquals("2 result.tif", read(titles.toFile()), "the result is a new, current image");
+		ImagePlus original = IJ.openImage(image.toString());
+		ImagePlus result = IJ.openImage(saved.toString());
+		assertEquals(ImagePlus.GRAY32, result.getType());
+		float[] px = (float[]) result.getProcessor().getPixels();
+		for (int i = 0; i < px.length; i++) {
+			assertEquals(original.getProcessor().get(i) * 0.25f, px[i], 0f, "pixel " + i);
+		}
 	}
 
 	@Test
