@@ -1,0 +1,87 @@
+package org.diffusionij.host;
+
+import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.pipelines.CancelledException;
+import org.scijava.Cancelable;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.ui.DialogPrompt;
+import org.scijava.ui.UIService;
+
+/**
+ * Base of every Plugins › Diffusion command. It runs the work with the plugin's class loader as the thread's
+ * context class loader (DJL and SciJava find their services through it, and Fiji and ImageJ 1 load plugins in
+ * their own loaders), and turns any failure into a message for the user instead of a stack trace: a dialog
+ * when a user interface is showing, the log otherwise. A failed or cancelled run is reported through
+ * {@link Cancelable}, so SciJava stops its post-processing and the hosts (launcher, ImageJ 1 entries) can
+ * report it in their own way.
+ * <p>
+ * Convention for the macro keys: {@code @Parameter} field names are lower case words joined by underscores
+ * ({@code steps}, {@code tile_size}), because ImageJ compares macro keys in lower case and Fiji maps a macro
+ * key onto the input of the same name.
+ */
+public abstract class DiffusionCommand implements Command, Cancelable {
+
+	@Parameter(required = false)
+	private LogService log;
+
+	@Parameter(required = false)
+	private UIService ui;
+
+	private String cancelReason;
+	private boolean hostReportsErrors;
+
+	/** The command's work; throw an exception with a message for the user when something is wrong. */
+	protected abstract void execute();
+
+	@Override
+	public final void run() {
+		try {
+			DiffusionEngine.withPluginClassLoader(() -> {
+				execute();
+				return null;
+			});
+		}
+		catch (CancelledException e) {
+			cancel(e.getMessage());
+		}
+		catch (RuntimeException | LinkageError e) {
+			String message = e.getMessage() == null ? e.toString() : e.getMessage();
+			cancel(message);
+			if (log != null) log.debug(e);
+			if (!hostReportsErrors) report(message);
+		}
+	}
+
+	/**
+	 * Called by a host that shows failures itself (the launcher prints them on stderr, the ImageJ 1 entries
+	 * show them in ImageJ's own way), so they are not reported twice.
+	 */
+	public void setHostReportsErrors(boolean hostReportsErrors) {
+		this.hostReportsErrors = hostReportsErrors;
+	}
+
+	private void report(String message) {
+		if (ui != null && !ui.isHeadless() && ui.isVisible()) {
+			ui.showDialog(message, "Diffusion for ImageJ", DialogPrompt.MessageType.ERROR_MESSAGE);
+		}
+		else if (log != null) log.error(message);
+		else System.err.println(message);
+	}
+
+	@Override
+	public boolean isCanceled() {
+		return cancelReason != null;
+	}
+
+	@Override
+	public void cancel(String reason) {
+		cancelReason = reason == null ? "Cancelled." : reason;
+	}
+
+	@Override
+	public String getCancelReason() {
+		return cancelReason;
+	}
+}

@@ -1,0 +1,79 @@
+package org.diffusionij.host.ij1;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+import ij.macro.Interpreter;
+import ij.plugin.PlugIn;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.diffusionij.host.CommandCall;
+import org.diffusionij.host.CommandInputs;
+import org.diffusionij.host.DiffusionCommands;
+import org.diffusionij.host.ImageDiffusionCommand;
+import org.diffusionij.host.MacroOptions;
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+
+/**
+ * The ImageJ 1 entry of every Plugins › Diffusion command ({@code plugins.config} passes the SciJava command's
+ * class name as the argument), so the commands work in plain ImageJ 1 with the same labels and the same macro
+ * line as in Fiji.
+ * <p>
+ * With macro options ({@code run("label", "options")}) they are parsed as the launcher parses them; from the
+ * menu, a dialog asks for the keys and ImageJ's Recorder records them. The input image is the current image
+ * (or the open image titled by {@code image=}); the result is shown (in batch mode ImageJ keeps it hidden).
+ * All commands share one SciJava context, made on first use.
+ */
+public class DiffusionPlugIn implements PlugIn {
+
+	private static Context context;
+
+	@Override
+	public void run(String commandClass) {
+		// first, before SciJava or DJL look anything up: ImageJ 1 loads plugins in its own class loader
+		Thread.currentThread().setContextClassLoader(DiffusionPlugIn.class.getClassLoader());
+		String options = Macro.getOptions();
+		String title = "Diffusion for ImageJ";
+		try {
+			Context ctx = sharedContext();
+			CommandInfo info = ctx.service(CommandService.class).getCommand(commandClass);
+			if (info == null) throw new IllegalStateException("No SciJava command " + commandClass + ".");
+			title = DiffusionCommands.label(info);
+			Map<String, String> values;
+			if (options != null) values = new LinkedHashMap<>(MacroOptions.parse(options).asMap());
+			else if (CommandInputs.keys(info).isEmpty()) values = new LinkedHashMap<>();
+			else {
+				values = InputDialog.show(title, CommandInputs.keys(info), CommandCall.defaults(ctx, info));
+				if (values == null) return;
+			}
+			ImagePlus image = null;
+			if (CommandInputs.imageInput(info) != null) {
+				String imageTitle = values.remove(ImageDiffusionCommand.IMAGE);
+				image = imageTitle == null ? WindowManager.getCurrentImage() : WindowManager.getImage(imageTitle);
+				if (image == null) {
+					throw new IllegalArgumentException(imageTitle == null ? title + " needs an open image."
+						: "There is no image titled \"" + imageTitle + "\".");
+				}
+			}
+			ImagePlus result = CommandCall.run(ctx, info, values, image);
+			if (result != null) result.show();
+		}
+		catch (RuntimeException | LinkageError e) {
+			String message = e.getMessage() == null ? e.toString() : e.getMessage();
+			if (options == null) IJ.error(title, message);
+			else {
+				// a macro goes on no further, and no dialog blocks unattended runs
+				IJ.log(title + ": " + message);
+				Interpreter.abort();
+			}
+		}
+	}
+
+	private static synchronized Context sharedContext() {
+		if (context == null) context = CommandCall.newContext();
+		return context;
+	}
+}

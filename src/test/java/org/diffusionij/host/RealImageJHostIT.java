@@ -1,0 +1,153 @@
+package org.diffusionij.host;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ij.IJ;
+import ij.ImagePlus;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built plugin in a real ImageJ 1 (Debian's {@code imagej} package) under a virtual display: the jar in
+ * {@code plugins/}, its runtime dependencies in {@code plugins/jars/}, and a macro that calls the plugin
+ * through {@code run("…", "…")} exactly as a user's macro does. ImageJ's exit status says nothing about the
+ * macro, so the checks read the files and the output the macro leaves.
+ */
+class RealImageJHostIT {
+
+	private static final Path IJ_JAR = Paths.get("/usr/share/java/ij.jar");
+	private static final long TIMEOUT_S = 180;
+
+	@TempDir
+	Path home;
+
+	private Path image;
+
+	@BeforeEach
+	void layOutImageJ() throws IOException {
+		String missing = !Files.isRegularFile(IJ_JAR) ? IJ_JAR.toString() : !onPath("xvfb-run") ? "xvfb-run" : null;
+		if (missing != null) {
+			fail(missing + " is missing: this test needs Debian's ImageJ and Xvfb; run .ci/run, which installs" +
+				" them (apt-get install -y imagej xvfb xauth) and then runs the tests.");
+		}
+		Path jar = Paths.get(System.getProperty("diffusionij.jar", "target/none.jar"));
+		Path jars = Paths.get(System.getProperty("diffusionij.jars", "target/jars"));
+		assertTrue(Files.isRegularFile(jar), "the plugin jar is built first (mvn verify): " + jar);
+		Path plugins = Files.createDirectories(home.resolve("plugins/jars")).getParent();
+		Files.copy(jar, plugins.resolve(jar.getFileName()));
+		// the tests jar adds the test-only image command (with its own plugins.config entry)
+		Path testsJar = Paths.get(System.getProperty("diffusionij.testsjar", "target/none-tests.jar"));
+		assertTrue(Files.isRegularFile(testsJar), "the tests jar is built first (mvn verify): " + testsJar);
+		Files.copy(testsJar, plugins.resolve(testsJar.getFileName()));
+		try (java.util.stream.Stream<Path> deps = Files.list(jars)) {
+			for (Path dep : (Iterable<Path>) deps::iterator) {
+				// ImageJ itself is the host; everything else the plugin needs goes to plugins/jars
+				if (!dep.getFileName().toString().startsWith("ij-")) {
+					Files.copy(dep, plugins.resolve("jars").resolve(dep.getFileName()));
+				}
+			}
+		}
+		image = home.resolve("boats crop.png");
+		try (InputStream in = RealImageJHostIT.class.getResourceAsStream("/images/boats_crop.png")) {
+			Files.copy(in, image);
+		}
+	}
+
+	@Test
+	void engineInfoFromAMacroInImageJ1() throws Exception {
+		Path log = home.resolve("log.txt");
+		Path saved = home.resolve("after.tif");
+		String out = runImageJ("-macro", String.join("\n",
+			"open(\"" + image + "\");",
+			"run(\"Diffusion Engine Info\");",
+			"saveAs(\"Tiff\", \"" + saved + "\");",
+			"File.saveString(getInfo(\"log\"), \"" + log + "\");",
+			"run(\"Quit\");"));
+		assertTrue(Files.isRegularFile(log), "the macro did not reach its end; ImageJ said:\n" + out);
+		String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+		assertTrue(text.contains("Engine: PyTorch 2."), text);
+		assertTrue(text.contains("oneDNN guard: "), text);
+		assertTrue(text.contains("Offline natives: true"), "natives load from plugins/jars: " + text);
+		assertTrue(text.contains("libtorch: " + Paths.get(System.getProperty("user.home"), ".djl.ai")), text);
+		// the command leaves the user's image alone: still current, pixels unchanged
+		ImagePlus original = IJ.openImage(image.toString());
+		ImagePlus after = IJ.openImage(saved.toString());
+		assertEquals(original.getWidth(), after.getWidth());
+		assertEquals(original.getHeight(), after.getHeight());
+		assertArrayEquals((byte[]) original.getProcessor().getPixels(), (byte[]) after.getProcessor().getPixels());
+	}
+
+	@Test
+	void anImageCommandFromAMacroReturnsANewImage() throws Exception {
+		Path saved = home.resolve("result.tif");
+		Path titles = home.resolve("titles.txt");
+		String out = runImageJ("-macro", String.join("\n",
+			"open(\"" + image + "\");",
+			"run(\"Scale Test Image\", \"factor=0.5 repeat=2 title=[half of a half]\");",
+			"saveAs(\"Tiff\", \"" + saved + "\");",
+			"File.saveString(nImages + \" \" + getTitle(), \"" + titles + "\");",
+			"run(\"Quit\");"));
+		assertTrue(Files.isRegularFile(titles), "the macro did not reach its end; ImageJ said:\n" + out);
+		assertEquals("2 result.tif", read(titles.toFile()), "the result is a new, current image");
+		ImagePlus original = IJ.openImage(image.toString());
+		ImagePlus result = IJ.openImage(saved.toString());
+		assertEquals(ImagePlus.GRAY32, result.getType());
+		float[] px = (float[]) result.getProcessor().getPixels();
+		for (int i = 0; i < px.length; i++) {
+			assertEquals(original.getProcessor().get(i) * 0.25f, px[i], 0f, "pixel " + i);
+		}
+	}
+
+	@Test
+	void aWrongKeyStopsTheMacroWithAMessage() throws Exception {
+		String out = runImageJ("-batch", String.join("\n",
+			"print(\"before\");",
+			"run(\"Diffusion Engine Info\", \"steps=3\");",
+			"print(\"after\");"));
+		assertTrue(out.contains("before"), out);
+		assertTrue(out.contains("Diffusion Engine Info: \"Diffusion Engine Info\" has no key 'steps'"), out);
+		assertFalse(out.contains("after"), "the macro must stop at the failing call:\n" + out);
+	}
+
+	/** Runs ImageJ 1 on a macro under xvfb-run and returns what it printed. */
+	private String runImageJ(String mode, String macro) throws IOException, InterruptedException {
+		Path macroFile = home.resolve("test.ijm");
+		Files.write(macroFile, macro.getBytes(StandardCharsets.UTF_8));
+		String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+		// ImageJ's preferences stay in the temporary home; libtorch is unpacked once, in the user's DJL cache
+		Path djlCache = Paths.get(System.getProperty("user.home"), ".djl.ai");
+		List<String> command = new ArrayList<>(Arrays.asList("xvfb-run", "-a", java,
+			"-Duser.home=" + home, "-DENGINE_CACHE_DIR=" + djlCache, "-cp", IJ_JAR.toString(), "ij.ImageJ", "-ijpath", home.toString(), mode,
+			macroFile.toString()));
+		File output = home.resolve("imagej-output.txt").toFile();
+		Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
+		if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
+			p.destroyForcibly();
+			fail("ImageJ did not finish within " + TIMEOUT_S + " s (a dialog waiting?):\n" + read(output));
+		}
+		return read(output);
+	}
+
+	private static String read(File f) throws IOException {
+		return new String(Files.readAllBytes(f.toPath()), StandardCharsets.UTF_8);
+	}
+
+	private static boolean onPath(String program) {
+		for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+			if (Files.isExecutable(Paths.get(dir, program))) return true;
+		}
+		return false;
+	}
+}

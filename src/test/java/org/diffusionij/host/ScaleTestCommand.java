@@ -1,0 +1,36 @@
+package org.diffusionij.host;
+
+import ij.ImagePlus;
+import ij.process.ImageProcessor;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * A test-only image command (its plugin index entry exists only on the test class path): multiplies the
+ * image by {@code factor} into a new 32-bit image titled {@code title}, or fails with a message when
+ * {@code fail} is set. It exercises every part of the image command convention through the hosts.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Scale Test Image")
+public class ScaleTestCommand extends ImageDiffusionCommand {
+
+	@Parameter
+	private double factor = 1.0;
+
+	@Parameter
+	private int repeat = 1;
+
+	@Parameter
+	private String title = "scaled";
+
+	@Parameter
+	private boolean fail;
+
+	@Override
+	protected void execute() {
+		if (fail) throw new IllegalArgumentException("Failing on purpose: fail was set.");
+		ImageProcessor ip = image.getProcessor().convertToFloat().duplicate();
+		for (int i = 0; i < repeat; i++) ip.multiply(factor);
+		result = new ImagePlus(title, ip);
+	}
+}
