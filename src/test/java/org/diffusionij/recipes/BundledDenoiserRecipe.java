@@ -1,0 +1,117 @@
+package org.diffusionij.recipes;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.io.ConfigJson;
+import org.diffusionij.nn.UNet2DModel;
+import org.diffusionij.pipelines.Normalization;
+import org.diffusionij.pipelines.NormalizationRange;
+import org.diffusionij.pipelines.Progress;
+import org.diffusionij.pipelines.train.ModelPresets;
+import org.diffusionij.pipelines.train.PatchSampler;
+import org.diffusionij.pipelines.train.Trainer;
+import org.diffusionij.pipelines.train.TrainingFolder;
+import org.diffusionij.pipelines.train.TrainingListener;
+import org.diffusionij.pipelines.train.TrainingSettings;
+import org.diffusionij.schedulers.Schedulers;
+
+/**
+ * The recipe of the bundled denoising model {@code models/denoise-gray}: run it with
+ * {@code models/denoise-gray/train.sh} (which calls this class with {@code data/train-gray} and the output
+ * folder). Each training image is mapped by the same percentile normalisation that Denoise Image applies
+ * (1 / 99.8 %, then to [−1, 1]); noise levels are drawn log-uniformly where denoising happens (σ from 0.01 to
+ * 1 in the network's units, i.e. about 1 to 130 grey levels on 8-bit data), with the epsilon objective.
+ * Prints one line per 50 steps; resumes from the folder's checkpoint when run again.
+ */
+public final class BundledDenoiserRecipe {
+
+	public static final int[] CHANNELS = { 16, 32, 64 };
+	public static final int GROUPS = 8;
+
+	private BundledDenoiserRecipe() {}
+
+	public static TrainingSettings settings() {
+		TrainingSettings s = new TrainingSettings();
+		s.steps = 1800;
+		s.batch = 16;
+		s.patch = 64;
+		s.learningRate = 1e-3;
+		s.warmupSteps = 100;
+		s.seed = 0;
+		s.checkpointEvery = 100;
+		s.validationEvery = 100;
+		s.emaDecay = 0.995;
+		s.timestepSampling = TrainingSettings.TimestepSampling.LOG_SIGMA;
+		s.sigmaMin = 0.01;
+		s.sigmaMax = 1.0;
+		return s;
+	}
+
+	public static JsonObject unetConfig() {
+		JsonObject c = ModelPresets.unetConfig("small", 1, 64);
+		c.add("block_out_channels", new Gson().toJsonTree(CHANNELS));
+		c.addProperty("norm_num_groups", GROUPS);
+		return c;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path data = Paths.get(args[0]), out = Paths.get(args[1]);
+		DiffusionEngine.start();
+		Normalization norm = Normalization.percentile();
+		List<PatchSampler.Plane> planes = new ArrayList<>();
+		List<String> names = new ArrayList<>();
+		for (GrayImages.Gray g : GrayImages.read(data)) {
+			NormalizationRange r = norm.fit(g.pixels);
+			float[] unit = r.apply(g.pixels);
+			for (int i = 0; i < unit.length; i++) unit[i] = unit[i] * 2 - 1;
+			planes.add(new PatchSampler.Plane(1, g.height, g.width, unit));
+			names.add(g.name);
+		}
+		JsonObject dataJson = new JsonObject();
+		dataJson.addProperty("title", "Bundled grayscale denoiser (denoise-gray)");
+		dataJson.addProperty("images", String.join(", ", names));
+		dataJson.addProperty("count", names.size());
+		dataJson.addProperty("sources", "scikit-image data (CC0/public domain), libjxl test data (CC0), imagingbook " +
+			"sample images (BSD-2-Clause); see data/README.md");
+		dataJson.addProperty("normalization", "per image percentile 1/99.8 to [0,1], then to [-1,1]");
+		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+			JsonObject config = unetConfig();
+			TrainingSettings s = settings();
+			UNet2DModel unet = new UNet2DModel(new ConfigJson(config, "recipe"));
+			unet.initialize(m, s.seed);
+			Trainer t = new Trainer(unet, Schedulers.fromConfig(new ConfigJson(ModelPresets.ddpmSchedulerConfig(
+				s.prediction), "recipe")), planes, s, m);
+			double before = 0;
+			if (TrainingFolder.hasState(out)) {
+				TrainingFolder.Saved saved = TrainingFolder.load(out, m);
+				t.restore(saved.step, saved.weights, saved.ema, saved.optimizer, saved.history);
+				before = saved.seconds;
+				System.out.println("Resuming at step " + saved.step);
+			}
+			long start = System.nanoTime();
+			double offset = before;
+			DiffusionEngine.trainingThread();
+			t.run(Progress.NONE, new TrainingListener() {
+				@Override
+				public void trained(long step, double loss, double lr, double perSecond) {
+					if (step % 50 == 0) System.out.printf(Locale.ROOT, "step %d loss %.4f (last 50: %.4f) lr %.2e %.2f steps/s%n",
+						step, loss, t.history().recentLoss(50), lr, perSecond);
+				}
+
+				@Override
+				public void validated(long step, double v) {
+					System.out.printf(Locale.ROOT, "step %d validation %.4f%n", step, v);
+				}
+			}, tr -> TrainingFolder.save(out, tr, config, norm.toJson(), dataJson, offset + (System.nanoTime() - start) / 1e9));
+			System.out.printf(Locale.ROOT, "done: %d steps in %.0f s%n", t.step(), offset + (System.nanoTime() - start) / 1e9);
+		}
+	}
+}
