@@ -172,6 +172,12 @@ class DiffusersFolderTest {
 		m = assertThrows(IOException.class, () -> DiffusersFolder.open(unet)).getMessage();
 		assertTrue(m.contains("choose the folder above it"), m);
 
+		assertEquals(model.toAbsolutePath(), DiffusersFolder.open(model.resolve("model_index.json")).dir());
+		m = assertThrows(IOException.class, () -> DiffusersFolder.open(unet.resolve("config.json"))).getMessage();
+		assertTrue(m.contains("is a file; choose the model folder"), m);
+		m = assertThrows(IOException.class, () -> DiffusersFolder.open(dir.resolve("nowhere"))).getMessage();
+		assertTrue(m.contains("does not exist"), m);
+
 		Files.writeString(model.resolve("model_index.json"), "{\"unet\":[\"diffusers\",3]}");
 		m = assertThrows(IOException.class, () -> DiffusersFolder.open(model)).getMessage();
 		assertTrue(m.contains("component 'unet' should name a library and a class"), m);
