@@ -45,8 +45,8 @@ class ModelFolderWriterTest {
 	private static ModelFolderWriter writerFor(DiffusersFolder f, Map<String, NDArray> unetWeights)
 		throws IOException
 	{
-		return new ModelFolderWriter(f.pipelineClass()).model("unet", f.component("unet").config().json(),
-			unetWeights).scheduler("scheduler", f.component("scheduler").config().json());
+		return new ModelFolderWriter(f.pipelineClass()).model("unet", f.component("unet").config(), unetWeights)
+			.scheduler("scheduler", f.component("scheduler").config());
 	}
 
 	@Test
