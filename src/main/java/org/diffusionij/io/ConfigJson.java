@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,7 +150,7 @@ public final class ConfigJson {
 	public static void write(JsonObject json, Path file) throws IOException {
 		byte[] text = DiffusersJson.toJsonString(json).getBytes(StandardCharsets.UTF_8);
 		AtomicFiles.write(file, ch -> {
-			java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text);
+			ByteBuffer b = ByteBuffer.wrap(text);
 			while (b.hasRemaining()) ch.write(b);
 		});
 	}

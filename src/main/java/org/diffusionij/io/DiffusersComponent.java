@@ -15,8 +15,9 @@ import java.util.Map;
  */
 public final class DiffusersComponent {
 
-	/** Config file names: models (diffusers and transformers), then schedulers. */
-	static final String[] CONFIG_NAMES = { "config.json", "scheduler_config.json" };
+	/** Config file names: models (diffusers and transformers), schedulers, tokenizers, image processors. */
+	static final String[] CONFIG_NAMES = { "config.json", "scheduler_config.json", "tokenizer_config.json",
+		"preprocessor_config.json" };
 
 	private final Path dir;
 	private final String variant;
@@ -48,7 +49,7 @@ public final class DiffusersComponent {
 		return String.valueOf(dir.getFileName());
 	}
 
-	/** {@code config.json} or {@code scheduler_config.json}, whichever the folder has. */
+	/** The first of {@link #CONFIG_NAMES} that the folder has. */
 	public Path configFile() throws IOException {
 		for (String n : CONFIG_NAMES) {
 			Path f = dir.resolve(n);

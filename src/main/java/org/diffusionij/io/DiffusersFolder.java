@@ -28,6 +28,13 @@ public final class DiffusersFolder {
 
 	/** Opens a folder; {@code variant} ({@code "fp16"} or null) prefers variant weight files. */
 	public static DiffusersFolder open(Path dir, String variant) throws IOException {
+		if (Files.isRegularFile(dir)) {
+			// a file chooser may hand us the index itself
+			if (String.valueOf(dir.getFileName()).equals(ModelIndex.FILE_NAME)) return open(dir.toAbsolutePath()
+				.getParent(), variant);
+			throw new IOException(dir + " is a file; choose the model folder, the one with " + ModelIndex.FILE_NAME +
+				".");
+		}
 		if (!Files.isDirectory(dir)) throw new IOException("The model folder " + dir + " does not exist.");
 		Path indexFile = dir.resolve(ModelIndex.FILE_NAME);
 		if (!Files.isRegularFile(indexFile)) {

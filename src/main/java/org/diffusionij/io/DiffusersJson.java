@@ -14,8 +14,8 @@ import java.util.TreeMap;
 /**
  * JSON text exactly as diffusers' {@code to_json_string} writes configs and {@code model_index.json}: Python's
  * {@code json.dumps(config, indent=2, sort_keys=True) + "\n"}, so a folder saved here diffs cleanly against one
- * saved by diffusers. That means keys sorted at every level, two-space indentation, {@code ", "}-free line
- * breaks, non-ASCII escaped as {@code \}uXXXX, and floats in Python's shortest {@code repr} ({@code 1e-05},
+ * saved by diffusers. That means keys sorted at every level, two-space indentation, one item per line,
+ * non-ASCII escaped as {@code \}uXXXX, and floats in Python's shortest {@code repr} ({@code 1e-05},
  * {@code 0.0001}, {@code 1.0}); numbers read from a file keep their integer or float nature.
  */
 public final class DiffusersJson {

@@ -31,7 +31,7 @@ public final class ModelFolderWriter {
 	private static final String[] NOT_SAVED = { "_ignore_files", "_use_default_values", "_name_or_path",
 		"_pre_quantization_dtype" };
 
-	/** One component: written into the folder by {@link #write}. */
+	/** Writes one component into its folder when {@link #save} runs. */
 	private interface Part {
 		void write(Path componentDir) throws IOException;
 	}
@@ -64,6 +64,16 @@ public final class ModelFolderWriter {
 			for (Map.Entry<String, NDArray> e : weights.entrySet()) w.add(e.getKey(), e.getValue());
 			w.write(dir.resolve(WEIGHTS_NAME));
 		});
+	}
+
+	/** {@link #model(String, JsonObject, Map)} with a config as read from a folder. */
+	public ModelFolderWriter model(String name, ConfigJson config, Map<String, NDArray> weights) {
+		return model(name, config.json(), weights);
+	}
+
+	/** {@link #scheduler(String, JsonObject)} with a config as read from a folder. */
+	public ModelFolderWriter scheduler(String name, ConfigJson config) {
+		return scheduler(name, config.json());
 	}
 
 	/** A scheduler component: its config (with {@code _class_name}, such as {@code DDPMScheduler}). */

@@ -81,6 +81,11 @@ public final class SafetensorsReader implements Closeable {
 			throw new SafetensorsException(name + " in " + path.getFileName() + " is larger than 2 GB; " +
 				"a single tensor of that size is not supported");
 		}
+		if (dataStart + t.end > channel.size()) {
+			// touching a mapping past the end of a file that shrank would crash the JVM instead of failing
+			throw new SafetensorsException(path.getFileName() + " became shorter after it was opened; " +
+				"another program changed it while it was being read");
+		}
 		ByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin, length);
 		return b.order(ByteOrder.LITTLE_ENDIAN);
 	}

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +172,7 @@ public final class SafetensorsWriter {
 		long n = length(name, shape, dtype);
 		if (n != (long) values * dtype.bytes) {
 			throw new IllegalArgumentException("Tensor " + name + " has " + values + " values, but its shape " +
-				java.util.Arrays.toString(shape) + " needs " + n / dtype.bytes);
+				Arrays.toString(shape) + " needs " + n / dtype.bytes);
 		}
 		return n;
 	}

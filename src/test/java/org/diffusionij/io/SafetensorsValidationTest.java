@@ -38,6 +38,21 @@ class SafetensorsValidationTest {
 	}
 
 	@Test
+	void aFileTruncatedAfterOpeningFailsCleanly() throws Exception {
+		Path f = SafetensorsFiles.write(dir.resolve("t.safetensors"), "{" + entry("a", "F32", "[4]", 0, 16) + "}",
+			16);
+		try (SafetensorsReader r = SafetensorsReader.open(f)) {
+			try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+				java.nio.file.StandardOpenOption.WRITE))
+			{
+				ch.truncate(ch.size() - 4);
+			}
+			String m = assertThrows(SafetensorsException.class, () -> r.floats("a")).getMessage();
+			assertTrue(m.contains("became shorter after it was opened"), m);
+		}
+	}
+
+	@Test
 	void headerLengthBeyondTheFileFailsBeforeAllocating() throws Exception {
 		Path f = SafetensorsFiles.write(dir.resolve("t.safetensors"), 90_000_000L, new byte[] { '{', '}' },
 			new byte[1014]);

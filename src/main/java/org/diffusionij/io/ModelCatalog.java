@@ -1,0 +1,134 @@
+package org.diffusionij.io;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The diffusers model folders a user can pick from: the bundled defaults (a {@code models/} folder next to the
+ * plugin's jar, or the project's {@code models/} when running from a build) and folders the user added. A
+ * folder counts as a model when it has {@code model_index.json}; a folder of models contributes each model one
+ * level down. Folders whose index cannot be read are kept in {@link #problems()} with the reason, so a dialog can
+ * say why a model is not offered instead of hiding it.
+ */
+public final class ModelCatalog {
+
+	/** One model folder found. */
+	public static final class Entry {
+
+		public final String name;
+		public final Path folder;
+		/** The pipeline class from {@code model_index.json}, for example {@code DDPMPipeline}. */
+		public final String pipelineClass;
+		public final boolean bundled;
+
+		Entry(Path folder, String pipelineClass, boolean bundled) {
+			this.name = String.valueOf(folder.getFileName());
+			this.folder = folder;
+			this.pipelineClass = pipelineClass;
+			this.bundled = bundled;
+		}
+
+		@Override
+		public String toString() {
+			return name + " (" + pipelineClass + (bundled ? ", bundled" : "") + ")";
+		}
+	}
+
+	private final Map<Path, Entry> entries = new LinkedHashMap<>();
+	private final Map<Path, String> problems = new LinkedHashMap<>();
+
+	/** A catalog of the bundled models found from where {@code anchor}'s classes were loaded. */
+	public static ModelCatalog bundled(Class<?> anchor) throws IOException {
+		ModelCatalog c = new ModelCatalog();
+		for (Path root : bundledRoots(codeLocation(anchor))) c.scan(root, true);
+		return c;
+	}
+
+	/** {@code models/} beside a jar or classes folder, and beside a Maven project's {@code target/}. */
+	static List<Path> bundledRoots(Path codeLocation) {
+		List<Path> roots = new ArrayList<>();
+		if (codeLocation == null || codeLocation.getParent() == null) return roots;
+		Path beside = codeLocation.getParent().resolve("models");
+		if (Files.isDirectory(beside)) roots.add(beside);
+		Path target = codeLocation.getParent();
+		if (target.getFileName() != null && target.getFileName().toString().equals("target") && target
+			.getParent() != null)
+		{
+			Path project = target.getParent().resolve("models");
+			if (Files.isDirectory(project)) roots.add(project);
+		}
+		return roots;
+	}
+
+	private static Path codeLocation(Class<?> anchor) {
+		CodeSource src = anchor.getProtectionDomain().getCodeSource();
+		if (src == null || src.getLocation() == null) return null;
+		try {
+			return Paths.get(src.getLocation().toURI()).toAbsolutePath();
+		}
+		catch (URISyntaxException | IllegalArgumentException e) {
+			return null;
+		}
+	}
+
+	/** Adds a model folder chosen by the user, or every model in a folder of models. */
+	public ModelCatalog addUserFolder(Path folder) throws IOException {
+		scan(folder, false);
+		return this;
+	}
+
+	private void scan(Path root, boolean bundled) throws IOException {
+		if (Files.isRegularFile(root.resolve(ModelIndex.FILE_NAME))) {
+			add(root, bundled);
+			return;
+		}
+		if (!Files.isDirectory(root)) return;
+		try (Stream<Path> s = Files.list(root)) {
+			for (Path p : s.sorted().collect(Collectors.toList())) {
+				if (Files.isRegularFile(p.resolve(ModelIndex.FILE_NAME))) add(p, bundled);
+			}
+		}
+	}
+
+	private void add(Path folder, boolean bundled) {
+		Path key = folder.toAbsolutePath().normalize();
+		if (entries.containsKey(key)) return;
+		try {
+			String pipeline = DiffusersFolder.open(key).pipelineClass();
+			if (pipeline == null) problems.put(key, ModelIndex.FILE_NAME + " names no pipeline (_class_name).");
+			else entries.put(key, new Entry(key, pipeline, bundled));
+		}
+		catch (IOException e) {
+			problems.put(key, e.getMessage());
+		}
+	}
+
+	/** Models found, in the order their roots were added, each root's models by name. */
+	public List<Entry> entries() {
+		return Collections.unmodifiableList(new ArrayList<>(entries.values()));
+	}
+
+	/** The first model with this folder name, or null. */
+	public Entry find(String name) {
+		for (Entry e : entries.values()) {
+			if (e.name.equals(name)) return e;
+		}
+		return null;
+	}
+
+	/** Folders that look like models but cannot be used, with the reason. */
+	public Map<Path, String> problems() {
+		return Collections.unmodifiableMap(problems);
+	}
+}
