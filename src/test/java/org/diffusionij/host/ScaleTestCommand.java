@@ -9,21 +9,22 @@ import org.scijava.plugin.Plugin;
 /**
  * A test-only image command (its plugin index entry exists only on the test class path): multiplies the
  * image by {@code factor} into a new 32-bit image titled {@code title}, or fails with a message when
- * {@code fail} is set. It exercises every part of the image command convention through the hosts.
+ * {@code fail} is set. It exercises every part of the image command convention through the hosts; nothing
+ * is persisted, so tests leave no preferences behind.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Scale Test Image")
 public class ScaleTestCommand extends ImageDiffusionCommand {
 
-	@Parameter
+	@Parameter(persist = false)
 	private double factor = 1.0;
 
-	@Parameter
+	@Parameter(persist = false)
 	private int repeat = 1;
 
-	@Parameter
+	@Parameter(persist = false)
 	private String title = "scaled";
 
-	@Parameter
+	@Parameter(persist = false)
 	private boolean fail;
 
 	@Override
