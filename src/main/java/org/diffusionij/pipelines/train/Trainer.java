@@ -180,10 +180,17 @@ public final class Trainer {
 				g.attach(s);
 				grads.put(k, g);
 			});
-			GradientClipping.clip(grads, settings.maxGradNorm);
-			optimizer.update(params, grads, learningRate.at(step), manager);
-			params.values().forEach(a -> JniUtils.zeroGrad((PtNDArray) a));
-			ema.update(params, step + 1);
+			boolean gradMode = JniUtils.isGradMode();
+			JniUtils.setGradMode(false); // in-place updates of leaf parameters must not be recorded
+			try {
+				GradientClipping.clip(grads, settings.maxGradNorm);
+				optimizer.update(params, grads, learningRate.at(step), manager);
+				params.values().forEach(a -> JniUtils.zeroGrad((PtNDArray) a));
+				ema.update(params, step + 1);
+			}
+			finally {
+				JniUtils.setGradMode(gradMode);
+			}
 		}
 		step++;
 		return loss;

@@ -90,6 +90,7 @@ class TrainerTest {
 	void lossFallsWellBelowItsStart() throws Exception {
 		DiffusionEngine.start();
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+			DiffusionEngine.trainingThread(); // as the Train command's thread runs
 			Trainer t = trainer(settings(60), m);
 			double start = t.validationLoss();
 			t.run(Progress.NONE, TrainingListener.NONE, tr -> {});
