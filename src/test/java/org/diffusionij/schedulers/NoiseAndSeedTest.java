@@ -62,4 +62,36 @@ class NoiseAndSeedTest {
 			}
 		}
 	}
+
+	/**
+	 * The sigma-space forward process of Euler and DPM-Solver is the same q(x_t | x_0) as DDPM's: Euler's
+	 * scaled (x₀ + σε)/√(σ²+1) and DPM-Solver's α x₀ + σ_t ε equal √ᾱ x₀ + √(1−ᾱ) ε.
+	 */
+	@Test
+	void sigmaSpaceAddNoiseAgreesWithDdpm() throws Exception {
+		DiffusionEngine.start();
+		String schedule = "{\"beta_schedule\": \"scaled_linear\", \"beta_start\": 0.00085, \"beta_end\": 0.012, " +
+			"\"timestep_spacing\": \"leading\", \"steps_offset\": 1}";
+		try (SafetensorsReader r = open("scheduler_ddpm_add_noise"); NDManager m = NDManager.newBaseManager(Device.cpu());
+			Scheduler ddpm = new DDPMScheduler(ConfigJson.parse(schedule, "ddpm"));
+			Scheduler euler = new EulerDiscreteScheduler(ConfigJson.parse(schedule, "euler"));
+			Scheduler dpm = new DPMSolverMultistepScheduler(ConfigJson.parse(schedule, "dpm")))
+		{
+			euler.setTimesteps(10);
+			dpm.setTimesteps(10);
+			NDArray original = r.array("original", m).get("0:2"), noise = r.array("noise", m).get("0:2");
+			float[] dpmT = { 901, 451 }; // in DPM-Solver's leading schedule, which differs from Euler's
+			float[] fromDpm = dpm.addNoise(original, noise, dpmT).toFloatArray();
+			assertTrue(maxAbsDiff(fromDpm, ddpm.addNoise(original, noise, dpmT).toFloatArray()) < 1e-5f, "DPM-Solver");
+			float[] t = { 901, 301 };
+			NDArray noisy = euler.addNoise(original, noise, t);
+			for (int b = 0; b < 2; b++) {
+				float[] scaled = euler.scaleModelInput(noisy.get(b), t[b]).toFloatArray();
+				float[] want = ddpm.addNoise(original.get(b + ":" + (b + 1)), noise.get(b + ":" + (b + 1)),
+					new float[] { t[b] }).toFloatArray();
+				assertTrue(maxAbsDiff(scaled, want) < 1e-5f, "Euler add_noise at " + t[b]);
+				euler.setTimesteps(10);
+			}
+		}
+	}
 }
