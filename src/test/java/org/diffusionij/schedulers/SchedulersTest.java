@@ -3,6 +3,7 @@ package org.diffusionij.schedulers;
 import static org.diffusionij.schedulers.SchedulerFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Arrays;
 import java.util.Collections;
@@ -96,5 +97,19 @@ class SchedulersTest {
 			assertArrayEquals(s.timesteps(), t.timesteps(), name);
 			assertArrayEquals(s.schedule().alphasCumprod(), t.schedule().alphasCumprod(), name);
 		}
+	}
+
+	@Test
+	void trainedBetasReplaceTheSchedule() {
+		float[] linear = new DDPMScheduler(ConfigJson.parse("{}", "default")).schedule().betas();
+		JsonObject c = new JsonObject();
+		JsonArray betas = new JsonArray();
+		for (float b : linear) betas.add(b);
+		c.add("trained_betas", betas);
+		c.addProperty("beta_schedule", "scaled_linear");
+		Scheduler s = new DDIMScheduler(new ConfigJson(c, "trained"));
+		assertArrayEquals(linear, s.schedule().betas());
+		c.addProperty("num_train_timesteps", 999);
+		assertThrows(IllegalArgumentException.class, () -> new DDIMScheduler(new ConfigJson(c, "trained")));
 	}
 }
