@@ -107,16 +107,22 @@ public final class DPMSolverMultistepScheduler implements Scheduler {
 				t = Timesteps.trailing(last, (double) numTrain / n, n);
 		}
 		float[] train = Timesteps.trainSigmas(schedule.alphasCumprod());
-		double[] s = new double[n];
+		double[] s;
 		if (useKarrasSigmas) {
+			// n Karras sigmas whatever the spacing gave, and the timesteps that match them
 			float[] logSigmas = Timesteps.log(train);
 			s = Timesteps.karras(train[0], train[numTrain - 1], n);
+			t = new long[n];
 			for (int i = 0; i < n; i++) {
 				double ti = Timesteps.sigmaToT(s[i], logSigmas);
 				t[i] = (long) (schedule.betaSchedule.equals("squaredcos_cap_v2") ? ti : Math.rint(ti));
 			}
 		}
-		else for (int i = 0; i < n; i++) s[i] = Timesteps.interp(t[i], train);
+		else {
+			n = t.length; // trailing spacing below a clipped lambda can give fewer steps, as in diffusers
+			s = new double[n];
+			for (int i = 0; i < n; i++) s[i] = Timesteps.interp(t[i], train);
+		}
 		sigmas = new float[n + 1];
 		timesteps = new float[n];
 		for (int i = 0; i < n; i++) {

@@ -112,4 +112,15 @@ class SchedulersTest {
 		c.addProperty("num_train_timesteps", 999);
 		assertThrows(IllegalArgumentException.class, () -> new DDIMScheduler(new ConfigJson(c, "trained")));
 	}
+
+	@Test
+	void trailingSpacingKeepsTheStepCountWhereNumpyAddsOne() {
+		// np.arange(1000, 0, -1000/61) has 62 values; diffusers would end at timestep -1
+		Scheduler ddim = new DDIMScheduler(ConfigJson.parse("{\"timestep_spacing\": \"trailing\"}", "cfg"));
+		ddim.setTimesteps(61);
+		float[] t = ddim.timesteps();
+		assertEquals(61, t.length);
+		assertEquals(999, t[0]);
+		assertEquals(15, t[60]);
+	}
 }
