@@ -64,6 +64,14 @@ class SchedulersTest {
 			"\"beta_schedule\": \"scaled_linear\", \"karras_magic\": 3, \"clip_sample\": false}", "scheduler_config.json");
 		Schedulers.fromConfig(c);
 		assertEquals(Arrays.asList("karras_magic"), c.unusedKeys());
+
+		// Stable Diffusion 1.5's PNDM config carries DDIM's clip_sample, which diffusers passes over
+		ConfigJson sd15 = ConfigJson.parse("{\"_class_name\": \"PNDMScheduler\", \"beta_end\": 0.012, " +
+			"\"beta_schedule\": \"scaled_linear\", \"beta_start\": 0.00085, \"clip_sample\": false, " +
+			"\"num_train_timesteps\": 1000, \"set_alpha_to_one\": false, \"skip_prk_steps\": true, " +
+			"\"steps_offset\": 1, \"trained_betas\": null}", "sd15");
+		Schedulers.fromConfig(sd15);
+		assertEquals(Collections.emptyList(), sd15.unusedKeys());
 	}
 
 	@Test
