@@ -115,13 +115,15 @@ public final class PNDMScheduler implements Scheduler {
 			t = t + ratio;
 		}
 		NDArray eps;
+		NDArray firstSample = null;
 		if (ets.size() == 1 && counter == 0) {
 			eps = modelOutput;
 			curSample = held.hold(sample);
 		}
 		else if (ets.size() == 1 && counter == 1) {
+			// the repeated first timestep: average both predictions and restart from the first sample
 			eps = modelOutput.add(et(1, m)).div(2f);
-			sample = curSample;
+			sample = firstSample = curSample;
 			curSample = null;
 		}
 		else if (ets.size() == 2) eps = et(1, m).mul(3f).sub(et(2, m)).div(2f);
@@ -129,6 +131,7 @@ public final class PNDMScheduler implements Scheduler {
 		else eps = et(1, m).mul(55f).sub(et(2, m).mul(59f)).add(et(3, m).mul(37f)).sub(et(4, m).mul(9f))
 			.mul((float) (1.0 / 24));
 		NDArray prev = prevSample(StepMath.local(sample, m), t, prevT, eps);
+		if (firstSample != null) firstSample.close();
 		counter++;
 		return new SchedulerOutput(prev, null);
 	}

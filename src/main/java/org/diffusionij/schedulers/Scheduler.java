@@ -64,7 +64,10 @@ public interface Scheduler extends AutoCloseable {
 		return StepMath.combine(originalSamples, a, noise, b);
 	}
 
-	/** The v-prediction target √ᾱ<sub>t</sub> ε − √(1−ᾱ<sub>t</sub>) x₀ ({@code get_velocity}). */
+	/**
+	 * The v-prediction target √ᾱ<sub>t</sub> ε − √(1−ᾱ<sub>t</sub>) x₀ ({@code get_velocity}); PNDM and
+	 * DPM-Solver, which lack the method in diffusers, get DDPM's.
+	 */
 	default NDArray getVelocity(NDArray sample, NDArray noise, float[] timesteps) {
 		float[] acp = schedule().alphasCumprod();
 		float[] a = new float[timesteps.length], b = new float[timesteps.length];
