@@ -4,6 +4,7 @@ import static org.diffusionij.schedulers.SchedulerFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
@@ -93,14 +94,19 @@ class SchedulerReferenceTest {
 		return t;
 	}
 
-	/** Step i in its own manager, as a pipeline runs it; the new sample is kept in {@code outer}. */
+	/**
+	 * Step i in its own manager, as a pipeline runs it, while the sample lives in {@code outer}: the step must
+	 * leave nothing behind in the sample's manager; the new sample is then kept in {@code outer}.
+	 */
 	private static NDArray step(SafetensorsReader r, Scheduler s, int i, float t, NDArray x, NDManager outer)
 		throws Exception
 	{
-		try (NDManager scope = outer.newSubManager()) {
+		try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
 			NDArray scaled = s.scaleModelInput(x, t);
 			if (r.has("scaled_input_" + i)) assertClose(r, "scaled_input_" + i, scaled, TOL);
 			else assertSame(x, scaled, "scale_model_input is the identity here");
+			if (scaled != x) scaled.close();
+			int arraysBefore = ((BaseNDManager) outer).getManagedArrays().size();
 			NDArray modelOutput = r.array("model_output_" + i, scope);
 			List<String> draws = new ArrayList<>();
 			NoiseSource recorded = (m, shape) -> {
@@ -113,6 +119,7 @@ class SchedulerReferenceTest {
 				}
 			};
 			SchedulerOutput out = s.step(modelOutput, t, x, recorded);
+			assertEquals(arraysBefore, ((BaseNDManager) outer).getManagedArrays().size(), "arrays left in outer");
 			boolean expectsDraw = r.has("variance_noise_" + i) && !(s instanceof DDPMScheduler && t == 0);
 			assertEquals(expectsDraw ? 1 : 0, draws.size(), "noise draws at step " + i);
 			assertClose(r, "prev_sample_" + i, out.prevSample, TOL);
