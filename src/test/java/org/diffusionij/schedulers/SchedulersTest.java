@@ -131,4 +131,16 @@ class SchedulersTest {
 		assertEquals(999, t[0]);
 		assertEquals(15, t[60]);
 	}
+
+	@Test
+	void ddimFromTheDdpmFolderConfigHasDiffusersValues() throws Exception {
+		ConfigJson ddpm = ConfigJson.load(resource("tiny-ddpm/scheduler/scheduler_config.json"));
+		JsonObject ours = Schedulers.create(DDIMScheduler.CLASS_NAME, ddpm).config();
+		try (SafetensorsReader r = open("ddim_pipeline")) {
+			// the config diffusers' DDIMScheduler.from_config(DDPM config) reported in its DDIMPipeline run
+			JsonObject theirs = meta(r).getAsJsonObject("scheduler_config");
+			for (String key : ours.keySet()) assertEquals(theirs.get(key), ours.get(key), key);
+			assertTrue(ours.get("set_alpha_to_one").getAsBoolean(), "DDIM's own default, not saved by DDPM");
+		}
+	}
 }
