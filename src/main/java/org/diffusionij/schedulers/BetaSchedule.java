@@ -91,7 +91,10 @@ public final class BetaSchedule {
 		return out;
 	}
 
-	/** Diffusers' {@code betas_for_alpha_bar} with the cosine ("Glide") alpha bar and max_beta 0.999, in double, then float32. */
+	/**
+	 * Diffusers' {@code betas_for_alpha_bar} with the cosine ("Glide") alpha bar and max_beta 0.999, in double,
+	 * then float32.
+	 */
 	static float[] squaredCosCapV2(int n) {
 		float[] out = new float[n];
 		for (int i = 0; i < n; i++) {

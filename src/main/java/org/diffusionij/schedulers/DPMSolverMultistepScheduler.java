@@ -203,7 +203,10 @@ public final class DPMSolverMultistepScheduler implements Scheduler {
 		NDArray prev;
 		// with solver_order ≤ 2, diffusers' lower_order_second case is the second-order update itself
 		if (solverOrder == 1 || lowerOrderNums < 1 || lowerFinal) prev = firstOrderUpdate(x0, sample, i);
-		else prev = secondOrderUpdate(StepMath.local(modelOutputs[1], m), StepMath.local(modelOutputs[0], m), sample, i);
+		else {
+			prev = secondOrderUpdate(StepMath.local(modelOutputs[1], m), StepMath.local(modelOutputs[0], m), sample,
+				i);
+		}
 		if (lowerOrderNums < solverOrder) lowerOrderNums++;
 		stepIndex = i + 1;
 		return new SchedulerOutput(prev, null);

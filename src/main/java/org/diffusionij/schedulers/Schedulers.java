@@ -56,9 +56,7 @@ public final class Schedulers {
 		if (knownKeys == null) {
 			Set<String> keys = new HashSet<>();
 			for (String name : CLASS_NAMES) {
-				// PNDM is built here only with skip_prk_steps, which its diffusers default is not
-				String json = name.equals(PNDMScheduler.CLASS_NAME) ? "{\"skip_prk_steps\": true}" : "{}";
-				keys.addAll(construct(name, ConfigJson.parse(json, "defaults")).config().keySet());
+				keys.addAll(construct(name, ConfigJson.parse("{}", "defaults")).config().keySet());
 			}
 			knownKeys = keys;
 		}

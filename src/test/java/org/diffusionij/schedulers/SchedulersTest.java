@@ -83,9 +83,6 @@ class SchedulersTest {
 			"{\"_class_name\": \"DPMSolverMultistepScheduler\", \"algorithm_type\": \"sde-dpmsolver++\"}", "cfg")));
 		assertTrue(e.getMessage().contains("algorithm_type = sde-dpmsolver++"), e.getMessage());
 		e = assertThrows(IllegalArgumentException.class, () -> Schedulers.fromConfig(ConfigJson.parse(
-			"{\"_class_name\": \"PNDMScheduler\"}", "cfg")));
-		assertTrue(e.getMessage().contains("skip_prk_steps"), e.getMessage());
-		e = assertThrows(IllegalArgumentException.class, () -> Schedulers.fromConfig(ConfigJson.parse(
 			"{\"_class_name\": \"LMSDiscreteScheduler\"}", "cfg")));
 		assertTrue(e.getMessage().contains("LMSDiscreteScheduler"), e.getMessage());
 	}
