@@ -8,7 +8,8 @@ package org.diffusionij.schedulers;
  * <p>
  * The tables are computed in Java {@code float} with the same operations PyTorch uses on CPU
  * ({@code torch.linspace}'s float32 kernel, {@code torch.cumprod} accumulating in double), because ᾱ<sub>t</sub>
- * enters every denoising step: the linear and scaled-linear tables equal diffusers' bit for bit.
+ * enters every denoising step: the tables equal those of diffusers' reference run bit for bit (linear,
+ * scaled-linear, squaredcos_cap_v2 and zero-SNR rescaled).
  */
 public final class BetaSchedule {
 
@@ -66,7 +67,7 @@ public final class BetaSchedule {
 				for (int i = 0; i < out.length; i++) out[i] = out[i] * out[i];
 				return out;
 			}
-			default:
+			default: // squaredcos_cap_v2, the only other value the reader lets through
 				return squaredCosCapV2(numTrainTimesteps);
 		}
 	}
@@ -90,7 +91,10 @@ public final class BetaSchedule {
 		return out;
 	}
 
-	/** Diffusers' {@code betas_for_alpha_bar} with the cosine ("Glide") alpha bar and max_beta 0.999, in double, then float32. */
+	/**
+	 * Diffusers' {@code betas_for_alpha_bar} with the cosine ("Glide") alpha bar and max_beta 0.999, in double,
+	 * then float32.
+	 */
 	static float[] squaredCosCapV2(int n) {
 		float[] out = new float[n];
 		for (int i = 0; i < n; i++) {
@@ -149,14 +153,6 @@ public final class BetaSchedule {
 	/** A copy of {@code alphas_cumprod} = ᾱ<sub>t</sub>. */
 	public float[] alphasCumprod() {
 		return alphasCumprod.clone();
-	}
-
-	float beta(int t) {
-		return betas[t];
-	}
-
-	float alpha(int t) {
-		return alphas[t];
 	}
 
 	float alphaCumprod(int t) {

@@ -107,16 +107,22 @@ public final class DPMSolverMultistepScheduler implements Scheduler {
 				t = Timesteps.trailing(last, (double) numTrain / n, n);
 		}
 		float[] train = Timesteps.trainSigmas(schedule.alphasCumprod());
-		double[] s = new double[n];
+		double[] s;
 		if (useKarrasSigmas) {
+			// n Karras sigmas whatever the spacing gave, and the timesteps that match them
 			float[] logSigmas = Timesteps.log(train);
 			s = Timesteps.karras(train[0], train[numTrain - 1], n);
+			t = new long[n];
 			for (int i = 0; i < n; i++) {
 				double ti = Timesteps.sigmaToT(s[i], logSigmas);
 				t[i] = (long) (schedule.betaSchedule.equals("squaredcos_cap_v2") ? ti : Math.rint(ti));
 			}
 		}
-		else for (int i = 0; i < n; i++) s[i] = Timesteps.interp(t[i], train);
+		else {
+			n = t.length; // trailing spacing below a clipped lambda can give fewer steps, as in diffusers
+			s = new double[n];
+			for (int i = 0; i < n; i++) s[i] = Timesteps.interp(t[i], train);
+		}
 		sigmas = new float[n + 1];
 		timesteps = new float[n];
 		for (int i = 0; i < n; i++) {
@@ -197,7 +203,10 @@ public final class DPMSolverMultistepScheduler implements Scheduler {
 		NDArray prev;
 		// with solver_order ≤ 2, diffusers' lower_order_second case is the second-order update itself
 		if (solverOrder == 1 || lowerOrderNums < 1 || lowerFinal) prev = firstOrderUpdate(x0, sample, i);
-		else prev = secondOrderUpdate(StepMath.local(modelOutputs[1], m), StepMath.local(modelOutputs[0], m), sample, i);
+		else {
+			prev = secondOrderUpdate(StepMath.local(modelOutputs[1], m), StepMath.local(modelOutputs[0], m), sample,
+				i);
+		}
 		if (lowerOrderNums < solverOrder) lowerOrderNums++;
 		stepIndex = i + 1;
 		return new SchedulerOutput(prev, null);

@@ -11,8 +11,11 @@ import com.google.gson.JsonObject;
  * {@code scheduler_config.json} behaves here as it does in Python.
  * <p>
  * Timesteps are {@code float}: integral for DDPM, DDIM, PNDM and DPM-Solver, fractional for Euler with Karras
- * sigmas, exactly the values diffusers' {@code scheduler.timesteps} holds. Results land in the manager of the
- * first array argument (DJL's convention); {@link #scaleModelInput} may return its argument unchanged.
+ * sigmas, exactly the values diffusers' {@code scheduler.timesteps} holds.
+ * <p>
+ * Memory: {@link #step} puts its results and temporaries in the manager of {@code modelOutput} (a loop's
+ * per-step manager) and leaves nothing in the sample's; {@link #scaleModelInput} returns the sample itself or
+ * a new array in the sample's manager, which a loop closes when it differs ({@code if (in != x) in.close()}).
  * Multistep schedulers keep arrays between steps until the next {@link #setTimesteps} or {@link #close()}.
  */
 public interface Scheduler extends AutoCloseable {
@@ -64,7 +67,10 @@ public interface Scheduler extends AutoCloseable {
 		return StepMath.combine(originalSamples, a, noise, b);
 	}
 
-	/** The v-prediction target √ᾱ<sub>t</sub> ε − √(1−ᾱ<sub>t</sub>) x₀ ({@code get_velocity}). */
+	/**
+	 * The v-prediction target √ᾱ<sub>t</sub> ε − √(1−ᾱ<sub>t</sub>) x₀ ({@code get_velocity}); PNDM and
+	 * DPM-Solver, which lack the method in diffusers, get DDPM's.
+	 */
 	default NDArray getVelocity(NDArray sample, NDArray noise, float[] timesteps) {
 		float[] acp = schedule().alphasCumprod();
 		float[] a = new float[timesteps.length], b = new float[timesteps.length];

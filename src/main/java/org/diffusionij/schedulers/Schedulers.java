@@ -15,7 +15,8 @@ import org.diffusionij.io.ConfigJson;
  * the folder's own class by {@code _class_name}, or any other scheduler class from the same config (keys the
  * target class does not have are ignored, keys listed in {@code _use_default_values} take the target's
  * defaults). When the folder's own class is built, its {@link ConfigJson#unusedKeys()} afterwards names the
- * keys this plugin does not know, for the caller to report.
+ * keys this plugin does not know, for the caller to report; like diffusers, it passes over keys that belong to
+ * the other scheduler classes (Stable Diffusion 1.x's PNDM config carries DDIM's {@code clip_sample}).
  */
 public final class Schedulers {
 
@@ -42,9 +43,24 @@ public final class Schedulers {
 		Scheduler s = construct(className, view);
 		if (className.equals(config.className())) {
 			Set<String> unused = new HashSet<>(view.unusedKeys());
+			unused.removeAll(knownKeys());
 			for (String k : config.json().keySet()) if (!unused.contains(k)) config.accept(k);
 		}
 		return s;
+	}
+
+	private static Set<String> knownKeys;
+
+	/** The config keys of all scheduler classes here, as their defaults write them. */
+	private static synchronized Set<String> knownKeys() {
+		if (knownKeys == null) {
+			Set<String> keys = new HashSet<>();
+			for (String name : CLASS_NAMES) {
+				keys.addAll(construct(name, ConfigJson.parse("{}", "defaults")).config().keySet());
+			}
+			knownKeys = keys;
+		}
+		return knownKeys;
 	}
 
 	private static Scheduler construct(String className, ConfigJson c) {

@@ -27,26 +27,22 @@ final class Timesteps {
 				for (int i = 0; i < n; i++) out[i] = (long) (n - 1 - i) * ratio + stepsOffset;
 				return out;
 			}
-			case "trailing":
+			default: // trailing, the only other value the config readers let through
 				return trailing(numTrainTimesteps, (double) numTrainTimesteps / n, n);
-			default:
-				throw unknownSpacing(spacing);
 		}
 	}
 
-	/** {@code np.round(np.arange(from, 0, -step)) - 1}, checked to give n values. */
+	/**
+	 * {@code np.round(np.arange(from, 0, -step)) - 1}, the first n values. For some step counts (61, 103, …
+	 * of 1000) numpy's float {@code arange} yields one value more, and diffusers then ends its schedule at
+	 * timestep −1, which indexes the table from its far end; the schedule here stops at the n-th timestep.
+	 * Starting below the last training timestep (DPM-Solver's {@code lambda_min_clipped}) it can give fewer.
+	 */
 	static long[] trailing(int from, double step, int n) {
 		double[] a = arange(from, 0, -step);
-		if (a.length != n) throw new IllegalArgumentException("trailing spacing gives " + a.length +
-			" timesteps for " + n + " steps");
-		long[] out = new long[n];
-		for (int i = 0; i < n; i++) out[i] = (long) Math.rint(a[i]) - 1;
+		long[] out = new long[Math.min(n, a.length)];
+		for (int i = 0; i < out.length; i++) out[i] = (long) Math.rint(a[i]) - 1;
 		return out;
-	}
-
-	static IllegalArgumentException unknownSpacing(String spacing) {
-		return new IllegalArgumentException("timestep_spacing '" + spacing +
-			"' is not supported; use linspace, leading or trailing.");
 	}
 
 	/** {@code np.arange(start, stop, step)} for floats: {@code start + i * delta}, delta as numpy derives it. */

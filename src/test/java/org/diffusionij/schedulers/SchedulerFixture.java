@@ -3,7 +3,6 @@ package org.diffusionij.schedulers;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Path;
@@ -49,9 +48,5 @@ final class SchedulerFixture {
 		assertArrayEquals(r.info(name).shape, actual.getShape().getShape(), name + " shape");
 		float err = maxAbsDiff(actual.toFloatArray(), expected);
 		assertTrue(err <= tol, name + ": max abs error " + err + " > " + tol);
-	}
-
-	static NDArray array(SafetensorsReader r, String name, NDManager m) throws Exception {
-		return r.array(name, m);
 	}
 }
