@@ -58,13 +58,18 @@ public final class Attention {
 
 	/** (N, C, H, W) to the same shape, in {@code x}'s manager. */
 	public NDArray forward(NDArray x) {
+		return forward(x, MAX_SCORES);
+	}
+
+	/** As {@link #forward(NDArray)} with at most {@code maxScores} score elements at once. */
+	NDArray forward(NDArray x, long maxScores) {
 		NDManager parent = x.getManager();
 		try (NDManager scope = Ops.scope(x)) {
-			return Ops.in(parent, compute(Ops.alias(x, scope)));
+			return Ops.in(parent, compute(Ops.alias(x, scope), maxScores));
 		}
 	}
 
-	private NDArray compute(NDArray x) {
+	private NDArray compute(NDArray x, long maxScores) {
 		long n = x.getShape().get(0);
 		long c = x.getShape().get(1);
 		long h = x.getShape().get(2);
@@ -78,7 +83,7 @@ public final class Attention {
 			.reshape(rows, dimHead, len);
 		NDArray v = toV.forward(tokens).reshape(n, len, heads, dimHead).transpose(0, 2, 1, 3)
 			.reshape(rows, len, dimHead);
-		long slice = Math.max(1, MAX_SCORES / (len * len));
+		long slice = Math.max(1, maxScores / (len * len));
 		NDArray o;
 		if (slice >= rows) o = attend(q, kT, v);
 		else {
