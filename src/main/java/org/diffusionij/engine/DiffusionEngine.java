@@ -12,8 +12,7 @@ import java.util.concurrent.Callable;
  * Before the native library loads it: sets the thread context class loader to the plugin's own (DJL finds
  * its engine and natives through it; Fiji and ImageJ 1 load plugins in their own class loaders), goes offline
  * when the libtorch natives jar is on the class path, sets {@code OMP_WAIT_POLICY=PASSIVE} (idle OpenMP threads
- * sleep instead of spinning against the Java threads), keeps libtorch's log to errors, applies the
- * {@link OneDnnGuard}, keeps freed memory in
+ * sleep instead of spinning against the Java threads), applies the {@link OneDnnGuard}, keeps freed memory in
  * the process, and fixes the thread count.
  */
 public final class DiffusionEngine {
@@ -42,9 +41,6 @@ public final class DiffusionEngine {
 			OneDnnGuard.apply();
 			NativeEnv.setIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
 			NativeEnv.setIfAbsent("KMP_WARNINGS", "0");
-			// libtorch logs "Could not initialize NNPACK" on every small convolution on CPUs NNPACK does not
-			// support; only errors belong in the Fiji console.
-			NativeEnv.setIfAbsent("TORCH_CPP_LOG_LEVEL", "ERROR");
 			memoryPolicy = MemoryTuning.apply();
 			if (DiffusionEngine.class.getClassLoader().getResource("native/lib/pytorch.properties") != null) {
 				System.setProperty("ai.djl.offline", "true");
