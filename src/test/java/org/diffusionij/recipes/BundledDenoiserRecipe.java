@@ -40,7 +40,7 @@ public final class BundledDenoiserRecipe {
 
 	public static TrainingSettings settings() {
 		TrainingSettings s = new TrainingSettings();
-		s.steps = 1800;
+		s.steps = 900;
 		s.batch = 16;
 		s.patch = 64;
 		s.learningRate = 1e-3;
