@@ -13,7 +13,7 @@ import ai.djl.ndarray.NDManager;
  * NDArray x = ...; // attached to outer
  * for (int i = 0; i &lt; steps; i++) {
  *     try (NDManager step = Scopes.step(outer)) {
- *         NDArray next = f(x.duplicate(step)...);
+ *         NDArray next = f(x, step); // creates its arrays in step
  *         x = Scopes.replace(x, next, outer);
  *     }
  * }
