@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 /**
  * diffusers' {@code Attention} as UNet2DModel and the VAE use it (the former {@code AttentionBlock}): spatial
  * self-attention over the H·W positions with {@code group_norm}, {@code to_q}, {@code to_k}, {@code to_v},
- * {@code to_out.0}, a residual connection and {@code rescale_output_factor}. Scores are scaled by
- * 1/sqrt(dim_head) and soft-maxed in float32, as diffusers does with {@code upcast_softmax}.
+ * {@code to_out.0}, a residual connection and {@code rescale_output_factor}; the heads are computed by
+ * {@link ScaledDotProductAttention}.
  */
 public final class Attention {
 
@@ -17,7 +17,6 @@ public final class Attention {
 	private final Linear toOut;
 	private final int heads;
 	private final int dimHead;
-	private final double scale;
 	private final double rescaleOutputFactor;
 
 	/**
@@ -41,7 +40,6 @@ public final class Attention {
 		this.toOut = new Linear(store, name + ".to_out.0", inner, channels);
 		this.heads = heads;
 		this.dimHead = dimHead;
-		this.scale = 1.0 / Math.sqrt(dimHead);
 		this.rescaleOutputFactor = rescaleOutputFactor;
 	}
 
@@ -53,12 +51,8 @@ public final class Attention {
 		long w = x.getShape().get(3);
 		long len = h * w;
 		NDArray tokens = groupNorm.forward(x).reshape(n, c, len).transpose(0, 2, 1);
-		NDArray q = toQ.forward(tokens).reshape(n, len, heads, dimHead).transpose(0, 2, 1, 3);
-		NDArray kT = toK.forward(tokens).reshape(n, len, heads, dimHead).transpose(0, 2, 3, 1);
-		NDArray v = toV.forward(tokens).reshape(n, len, heads, dimHead).transpose(0, 2, 1, 3);
-		NDArray probs = q.matMul(kT).mul(scale).softmax(-1);
-		NDArray o = probs.matMul(v).transpose(0, 2, 1, 3).reshape(n, len, (long) heads * dimHead);
-		Flops.add(4L * n * heads * len * len * dimHead);
+		NDArray o = ScaledDotProductAttention.forward(toQ.forward(tokens), toK.forward(tokens), toV.forward(tokens),
+			heads, dimHead);
 		NDArray out = toOut.forward(o).transpose(0, 2, 1).reshape(n, c, h, w).add(x);
 		return rescaleOutputFactor == 1.0 ? out : out.div(rescaleOutputFactor);
 	}
