@@ -1,12 +1,15 @@
 package org.diffusionij.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * diffusers' {@code Attention} as UNet2DModel and the VAE use it (the former {@code AttentionBlock}): spatial
  * self-attention over the H·W positions with {@code group_norm}, {@code to_q}, {@code to_k}, {@code to_v},
- * {@code to_out.0}, a residual connection and {@code rescale_output_factor}; the heads are computed by
- * {@link ScaledDotProductAttention}.
+ * {@code to_out.0}, a residual connection and {@code rescale_output_factor}. Scores are scaled by
+ * 1/sqrt(dim_head) (applied to the queries, the smaller tensor) and soft-maxed in float32, as diffusers does
+ * with {@code upcast_softmax}. The (N, heads, HW, HW) scores are the largest tensors of a UNet, so they are
+ * freed as soon as the probabilities exist.
  */
 public final class Attention {
 
@@ -17,6 +20,7 @@ public final class Attention {
 	private final Linear toOut;
 	private final int heads;
 	private final int dimHead;
+	private final double scale;
 	private final double rescaleOutputFactor;
 
 	/**
@@ -40,19 +44,35 @@ public final class Attention {
 		this.toOut = new Linear(store, name + ".to_out.0", inner, channels);
 		this.heads = heads;
 		this.dimHead = dimHead;
+		this.scale = 1.0 / Math.sqrt(dimHead);
 		this.rescaleOutputFactor = rescaleOutputFactor;
 	}
 
 	/** (N, C, H, W) to the same shape, in {@code x}'s manager. */
 	public NDArray forward(NDArray x) {
+		NDManager parent = x.getManager();
+		try (NDManager scope = Ops.scope(x)) {
+			return Ops.in(parent, compute(Ops.alias(x, scope)));
+		}
+	}
+
+	private NDArray compute(NDArray x) {
 		long n = x.getShape().get(0);
 		long c = x.getShape().get(1);
 		long h = x.getShape().get(2);
 		long w = x.getShape().get(3);
 		long len = h * w;
 		NDArray tokens = groupNorm.forward(x).reshape(n, c, len).transpose(0, 2, 1);
-		NDArray o = ScaledDotProductAttention.forward(toQ.forward(tokens), toK.forward(tokens), toV.forward(tokens),
-			heads, dimHead);
+		NDArray q = toQ.forward(tokens).reshape(n, len, heads, dimHead).transpose(0, 2, 1, 3).mul(scale);
+		NDArray kT = toK.forward(tokens).reshape(n, len, heads, dimHead).transpose(0, 2, 3, 1);
+		NDArray v = toV.forward(tokens).reshape(n, len, heads, dimHead).transpose(0, 2, 1, 3);
+		NDArray scores = q.matMul(kT);
+		NDArray probs = scores.softmax(-1);
+		scores.close();
+		NDArray o = probs.matMul(v);
+		probs.close();
+		Flops.add(4L * n * heads * len * len * dimHead);
+		o = o.transpose(0, 2, 1, 3).reshape(n, len, (long) heads * dimHead);
 		NDArray out = toOut.forward(o).transpose(0, 2, 1).reshape(n, c, h, w).add(x);
 		return rescaleOutputFactor == 1.0 ? out : out.div(rescaleOutputFactor);
 	}

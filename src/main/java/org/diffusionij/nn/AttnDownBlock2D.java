@@ -31,7 +31,9 @@ public final class AttnDownBlock2D implements UNetDownBlock {
 	public NDArray forward(NDArray hidden, NDArray temb, List<NDArray> outputStates) {
 		NDArray h = hidden;
 		for (int i = 0; i < resnets.size(); i++) {
-			h = attentions.get(i).forward(resnets.get(i).forward(h, temb));
+			NDArray r = resnets.get(i).forward(h, temb);
+			h = attentions.get(i).forward(r);
+			r.close();
 			outputStates.add(h);
 		}
 		if (downsampler != null) {

@@ -30,13 +30,18 @@ public final class AttnUpBlock2D implements UNetUpBlock {
 			: null;
 	}
 
+	/** Closes {@code hidden} and the skip connections it takes once they are used. */
 	@Override
 	public NDArray forward(NDArray hidden, List<NDArray> resSamples, NDArray temb) {
 		NDArray h = hidden;
 		for (int i = 0; i < resnets.size(); i++) {
-			NDArray skip = resSamples.remove(resSamples.size() - 1);
-			h = attentions.get(i).forward(resnets.get(i).forward(h.concat(skip, 1), temb));
+			NDArray r = resnets.get(i).forward(Ops.concatConsuming(h, resSamples), temb);
+			h = attentions.get(i).forward(r);
+			r.close();
 		}
-		return upsampler == null ? h : upsampler.forward(h);
+		if (upsampler == null) return h;
+		NDArray up = upsampler.forward(h);
+		h.close();
+		return up;
 	}
 }

@@ -1,6 +1,7 @@
 package org.diffusionij.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * diffusers' {@code BasicTransformerBlock} with {@code norm_type="layer_norm"}, as in Stable Diffusion: self-attention
@@ -34,8 +35,12 @@ public final class BasicTransformerBlock {
 	 * @param context (N, S, cross_attention_dim) encoder hidden states
 	 */
 	public NDArray forward(NDArray x, NDArray context) {
-		NDArray h = attn1.forward(norm1.forward(x), null).add(x);
-		h = attn2.forward(norm2.forward(h), context).add(h);
-		return ff.forward(norm3.forward(h)).add(h);
+		NDManager parent = x.getManager();
+		try (NDManager scope = Ops.scope(x)) {
+			NDArray tokens = Ops.alias(x, scope);
+			NDArray h = attn1.forward(norm1.forward(tokens), null).add(tokens);
+			h = attn2.forward(norm2.forward(h), context).add(h);
+			return Ops.in(parent, ff.forward(norm3.forward(h)).add(h));
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package org.diffusionij.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * diffusers' {@code Attention} as the transformer blocks use it (its former name {@code CrossAttention}): queries
@@ -41,8 +42,12 @@ public final class CrossAttention {
 	 * @return (N, L, query_dim), in {@code x}'s manager
 	 */
 	public NDArray forward(NDArray x, NDArray context) {
-		NDArray kv = context == null ? x : context;
-		return toOut.forward(ScaledDotProductAttention.forward(toQ.forward(x), toK.forward(kv), toV.forward(kv),
-			heads, dimHead));
+		NDManager parent = x.getManager();
+		try (NDManager scope = Ops.scope(x)) {
+			NDArray tokens = Ops.alias(x, scope);
+			NDArray kv = context == null ? tokens : Ops.alias(context, scope);
+			return Ops.in(parent, toOut.forward(ScaledDotProductAttention.forward(toQ.forward(tokens), toK.forward(kv),
+				toV.forward(kv), heads, dimHead)));
+		}
 	}
 }

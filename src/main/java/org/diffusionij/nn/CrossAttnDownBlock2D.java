@@ -31,7 +31,9 @@ public final class CrossAttnDownBlock2D implements UNetConditionDownBlock {
 	public NDArray forward(NDArray hidden, NDArray temb, NDArray context, List<NDArray> outputStates) {
 		NDArray h = hidden;
 		for (int i = 0; i < resnets.size(); i++) {
-			h = attentions.get(i).forward(resnets.get(i).forward(h, temb), context);
+			NDArray r = resnets.get(i).forward(h, temb);
+			h = attentions.get(i).forward(r, context);
+			r.close();
 			outputStates.add(h);
 		}
 		if (downsampler != null) {

@@ -39,7 +39,9 @@ final class Decoder {
 
 	/** (N, latent_channels, h, w) latents to (N, out_channels, h·f, w·f) image. */
 	NDArray forward(NDArray latents) {
-		NDArray h = midBlock.forward(convIn.forward(latents), null);
+		NDArray in = convIn.forward(latents);
+		NDArray h = midBlock.forward(in, null);
+		in.close();
 		for (UpDecoderBlock2D block : upBlocks) h = block.forward(h);
 		return convOut.forward(Ops.silu(convNormOut.forward(h)));
 	}

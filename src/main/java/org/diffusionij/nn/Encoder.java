@@ -38,12 +38,22 @@ final class Encoder {
 		convOut = new Conv2d(store, name + ".conv_out", deepest, 2 * c.latentChannels, 3, 1, 1);
 	}
 
-	/** (N, in_channels, H, W) image to (N, 2·latent_channels, H/f, W/f) moments. */
+	/**
+	 * (N, in_channels, H, W) image to (N, 2·latent_channels, H/f, W/f) moments. The skip states a UNet would keep
+	 * are closed after each block, since the encoder has no up path.
+	 */
 	NDArray forward(NDArray image) {
 		NDArray h = convIn.forward(image);
-		List<NDArray> unused = new ArrayList<>();
-		for (DownBlock2D block : downBlocks) h = block.forward(h, null, unused);
-		h = midBlock.forward(h, null);
-		return convOut.forward(Ops.silu(convNormOut.forward(h)));
+		List<NDArray> states = new ArrayList<>();
+		for (DownBlock2D block : downBlocks) {
+			NDArray next = block.forward(h, null, states);
+			states.add(h);
+			for (NDArray s : states) if (s != next) s.close();
+			states.clear();
+			h = next;
+		}
+		NDArray mid = midBlock.forward(h, null);
+		h.close();
+		return convOut.forward(Ops.silu(convNormOut.forward(mid)));
 	}
 }

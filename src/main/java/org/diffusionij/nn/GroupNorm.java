@@ -32,7 +32,13 @@ public final class GroupNorm {
 
 	/** Normalises (N, C, ...) and returns the same shape, in {@code x}'s manager. */
 	public NDArray forward(NDArray x) {
-		NDManager scope = x.getManager();
+		NDManager parent = x.getManager();
+		try (NDManager scope = Ops.scope(x)) {
+			return Ops.in(parent, normalize(Ops.alias(x, scope), scope));
+		}
+	}
+
+	private NDArray normalize(NDArray x, NDManager scope) {
 		Shape shape = x.getShape();
 		NDArray rows = x.reshape(shape.get(0), groups, -1);
 		Shape row = new Shape(rows.getShape().get(2));

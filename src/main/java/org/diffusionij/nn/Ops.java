@@ -2,11 +2,15 @@ package org.diffusionij.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 
 /**
  * Small tensor helpers shared by the network parts. DJL puts an op's result in its first operand's manager,
  * so anything computed from a parameter alone (a reshaped view of a weight) is moved into the caller's scope;
- * otherwise it would accumulate in the parameters' manager on every forward pass.
+ * otherwise it would accumulate in the parameters' manager on every forward pass. Parts run their work in a
+ * sub-manager of their input's manager ({@link #scope}, {@link #alias}) and hand back only their output
+ * ({@link #in}), so a forward pass frees each part's temporaries as it goes: peak memory stays near that of
+ * diffusers, and freed blocks are reused instead of fresh pages being faulted in for every op.
  */
 final class Ops {
 
@@ -15,6 +19,31 @@ final class Ops {
 	/** SiLU (swish with beta 1), diffusers' {@code act_fn="silu"}. */
 	static NDArray silu(NDArray x) {
 		return x.mul(x.getNDArrayInternal().sigmoid());
+	}
+
+	/** A sub-manager of {@code x}'s manager, for a part's temporaries. */
+	static NDManager scope(NDArray x) {
+		return x.getManager().newSubManager();
+	}
+
+	/**
+	 * A view of {@code x} that belongs to {@code scope}, so that ops on it put their results there (closing the
+	 * view leaves {@code x} intact).
+	 */
+	static NDArray alias(NDArray x, NDManager scope) {
+		return in(scope, x.reshape(x.getShape()));
+	}
+
+	/**
+	 * An up block's resnet input: {@code hidden} concatenated along channels with the last skip connection,
+	 * which is removed from {@code resSamples}; both inputs are closed, since nothing uses them afterwards.
+	 */
+	static NDArray concatConsuming(NDArray hidden, List<NDArray> resSamples) {
+		NDArray skip = resSamples.remove(resSamples.size() - 1);
+		NDArray cat = hidden.concat(skip, 1);
+		hidden.close();
+		if (skip != hidden) skip.close();
+		return cat;
 	}
 
 	/** Moves {@code a} into {@code scope} and returns it. */

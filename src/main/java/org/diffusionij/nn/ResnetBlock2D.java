@@ -1,6 +1,7 @@
 package org.diffusionij.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * diffusers' {@code ResnetBlock2D} with {@code time_embedding_norm="default"} and SiLU: norm1, act, conv1,
@@ -38,6 +39,13 @@ public final class ResnetBlock2D {
 	 * @param temb (N, temb_channels), or null for a block built without time embedding
 	 */
 	public NDArray forward(NDArray x, NDArray temb) {
+		NDManager parent = x.getManager();
+		try (NDManager scope = Ops.scope(x)) {
+			return Ops.in(parent, compute(Ops.alias(x, scope), temb == null ? null : Ops.alias(temb, scope)));
+		}
+	}
+
+	private NDArray compute(NDArray x, NDArray temb) {
 		NDArray h = conv1.forward(Ops.silu(norm1.forward(x)));
 		if (timeEmbProj != null && temb != null) {
 			NDArray t = timeEmbProj.forward(Ops.silu(temb));

@@ -1,13 +1,21 @@
 package org.diffusionij.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
- * The multi-head core of diffusers' {@code AttnProcessor}, shared by the spatial {@link Attention} and the
- * transformer's {@link CrossAttention}: split the projected queries, keys and values into heads, scale the scores
- * by 1/sqrt(dim_head), soft-max in float32 and merge the heads again.
+ * The multi-head core of diffusers' {@code AttnProcessor} for projected queries, keys and values: split into
+ * heads, scale by 1/sqrt(dim_head) (applied to the queries, the smaller tensor), soft-max in float32, merge the
+ * heads again. The (batch·heads, Lq, Lk) scores are the largest tensors of a Stable Diffusion UNet (1 GiB per
+ * tensor at 512 px, batch 2), so they are computed in slices of at most {@link #MAX_SCORES} elements (diffusers'
+ * sliced attention) and freed as soon as the probabilities exist: same result, bounded memory.
  */
 final class ScaledDotProductAttention {
+
+	/** Most score elements computed at once (16 MiB of float32). */
+	static final long MAX_SCORES = 4L << 20;
 
 	private ScaledDotProductAttention() {}
 
@@ -21,11 +29,34 @@ final class ScaledDotProductAttention {
 		long n = q.getShape().get(0);
 		long lq = q.getShape().get(1);
 		long lk = k.getShape().get(1);
-		NDArray qh = q.reshape(n, lq, heads, dimHead).transpose(0, 2, 1, 3);
-		NDArray kT = k.reshape(n, lk, heads, dimHead).transpose(0, 2, 3, 1);
-		NDArray vh = v.reshape(n, lk, heads, dimHead).transpose(0, 2, 1, 3);
-		NDArray probs = qh.matMul(kT).mul(1.0 / Math.sqrt(dimHead)).softmax(-1);
-		Flops.add(4L * n * heads * lq * lk * dimHead);
-		return probs.matMul(vh).transpose(0, 2, 1, 3).reshape(n, lq, (long) heads * dimHead);
+		long rows = n * heads;
+		NDArray qh = q.mul(1.0 / Math.sqrt(dimHead)).reshape(n, lq, heads, dimHead).transpose(0, 2, 1, 3)
+			.reshape(rows, lq, dimHead);
+		NDArray kT = k.reshape(n, lk, heads, dimHead).transpose(0, 2, 3, 1).reshape(rows, dimHead, lk);
+		NDArray vh = v.reshape(n, lk, heads, dimHead).transpose(0, 2, 1, 3).reshape(rows, lk, dimHead);
+		long slice = Math.max(1, MAX_SCORES / (lq * lk));
+		NDArray o;
+		if (slice >= rows) o = attend(qh, kT, vh);
+		else {
+			NDList parts = new NDList();
+			for (long s = 0; s < rows; s += slice) {
+				NDIndex range = new NDIndex("{}:{}", s, Math.min(s + slice, rows));
+				parts.add(attend(qh.get(range), kT.get(range), vh.get(range)));
+			}
+			o = NDArrays.concat(parts, 0);
+			parts.close();
+		}
+		Flops.add(4L * rows * lq * lk * dimHead);
+		return o.reshape(n, heads, lq, dimHead).transpose(0, 2, 1, 3).reshape(n, lq, (long) heads * dimHead);
+	}
+
+	/** softmax(q·kᵀ)·v for (B, Lq, d) queries, (B, d, Lk) transposed keys and (B, Lk, d) values. */
+	private static NDArray attend(NDArray q, NDArray kT, NDArray v) {
+		NDArray scores = q.matMul(kT);
+		NDArray probs = scores.softmax(-1);
+		scores.close();
+		NDArray o = probs.matMul(v);
+		probs.close();
+		return o;
 	}
 }

@@ -1,6 +1,7 @@
 package org.diffusionij.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,12 +49,23 @@ public final class Transformer2DModel {
 	 * @return (N, C, H, W), in {@code x}'s manager
 	 */
 	public NDArray forward(NDArray x, NDArray context) {
+		NDManager parent = x.getManager();
+		try (NDManager scope = Ops.scope(x)) {
+			return Ops.in(parent, compute(Ops.alias(x, scope), context));
+		}
+	}
+
+	private NDArray compute(NDArray x, NDArray context) {
 		long n = x.getShape().get(0);
 		long h = x.getShape().get(2);
 		long w = x.getShape().get(3);
 		NDArray t = norm.forward(x);
 		t = projInConv != null ? tokens(projInConv.forward(t), n, h, w) : projInLinear.forward(tokens(t, n, h, w));
-		for (BasicTransformerBlock block : blocks) t = block.forward(t, context);
+		for (BasicTransformerBlock block : blocks) {
+			NDArray next = block.forward(t, context);
+			t.close();
+			t = next;
+		}
 		NDArray out = projOutConv != null ? projOutConv.forward(map(t, n, h, w)) : map(projOutLinear.forward(t), n,
 			h, w);
 		return out.add(x);

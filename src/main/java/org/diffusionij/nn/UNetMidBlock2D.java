@@ -26,7 +26,13 @@ public final class UNetMidBlock2D {
 
 	public NDArray forward(NDArray hidden, NDArray temb) {
 		NDArray h = resnet0.forward(hidden, temb);
-		if (attention != null) h = attention.forward(h);
-		return resnet1.forward(h, temb);
+		if (attention != null) {
+			NDArray a = attention.forward(h);
+			h.close();
+			h = a;
+		}
+		NDArray out = resnet1.forward(h, temb);
+		h.close();
+		return out;
 	}
 }

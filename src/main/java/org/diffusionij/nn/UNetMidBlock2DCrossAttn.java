@@ -24,6 +24,10 @@ public final class UNetMidBlock2DCrossAttn {
 
 	public NDArray forward(NDArray hidden, NDArray temb, NDArray context) {
 		NDArray h = resnet0.forward(hidden, temb);
-		return resnet1.forward(attention.forward(h, context), temb);
+		NDArray a = attention.forward(h, context);
+		h.close();
+		NDArray out = resnet1.forward(a, temb);
+		a.close();
+		return out;
 	}
 }

@@ -30,13 +30,16 @@ public final class UpBlock2D implements UNetUpBlock {
 			: null;
 	}
 
+	/** Closes {@code hidden} and the skip connections it takes once they are used. */
 	@Override
 	public NDArray forward(NDArray hidden, List<NDArray> resSamples, NDArray temb) {
 		NDArray h = hidden;
 		for (ResnetBlock2D resnet : resnets) {
-			NDArray skip = resSamples.remove(resSamples.size() - 1);
-			h = resnet.forward(h.concat(skip, 1), temb);
+			h = resnet.forward(Ops.concatConsuming(h, resSamples), temb);
 		}
-		return upsampler == null ? h : upsampler.forward(h);
+		if (upsampler == null) return h;
+		NDArray up = upsampler.forward(h);
+		h.close();
+		return up;
 	}
 }

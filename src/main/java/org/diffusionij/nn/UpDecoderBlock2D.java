@@ -24,9 +24,17 @@ public final class UpDecoderBlock2D {
 			: null;
 	}
 
+	/** Closes {@code hidden} and each intermediate once used, like the UNet's up blocks. */
 	public NDArray forward(NDArray hidden) {
 		NDArray h = hidden;
-		for (ResnetBlock2D resnet : resnets) h = resnet.forward(h, null);
-		return upsampler == null ? h : upsampler.forward(h);
+		for (ResnetBlock2D resnet : resnets) {
+			NDArray next = resnet.forward(h, null);
+			h.close();
+			h = next;
+		}
+		if (upsampler == null) return h;
+		NDArray up = upsampler.forward(h);
+		h.close();
+		return up;
 	}
 }

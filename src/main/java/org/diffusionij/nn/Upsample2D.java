@@ -20,6 +20,8 @@ public final class Upsample2D {
 		long h = x.getShape().get(2);
 		long w = x.getShape().get(3);
 		NDArray up = x.getNDArrayInternal().interpolation(new long[] { 2 * h, 2 * w }, NEAREST, false);
-		return conv.forward(up);
+		NDArray out = conv.forward(up);
+		up.close();
+		return out;
 	}
 }
