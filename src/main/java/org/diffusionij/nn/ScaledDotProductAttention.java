@@ -10,7 +10,9 @@ import ai.djl.ndarray.index.NDIndex;
  * heads, scale by 1/sqrt(dim_head) (applied to the queries, the smaller tensor), soft-max in float32, merge the
  * heads again. The (batch·heads, Lq, Lk) scores are the largest tensors of a Stable Diffusion UNet (1 GiB per
  * tensor at 512 px, batch 2), so they are computed in slices of at most {@link #MAX_SCORES} elements (diffusers'
- * sliced attention) and freed as soon as the probabilities exist: same result, bounded memory.
+ * sliced attention over batch·heads, and over queries when one head's scores are larger still, since each
+ * query's soft-max is independent) and freed as soon as the probabilities exist: same result, bounded memory,
+ * and blocks small enough for the allocator to reuse instead of mapping fresh pages for every slice.
  */
 final class ScaledDotProductAttention {
 
@@ -34,14 +36,23 @@ final class ScaledDotProductAttention {
 			.reshape(rows, lq, dimHead);
 		NDArray kT = k.reshape(n, lk, heads, dimHead).transpose(0, 2, 3, 1).reshape(rows, dimHead, lk);
 		NDArray vh = v.reshape(n, lk, heads, dimHead).transpose(0, 2, 1, 3).reshape(rows, lk, dimHead);
-		long slice = Math.max(1, MAX_SCORES / (lq * lk));
+		long queries = Math.min(lq, Math.max(1, MAX_SCORES / lk));
+		long slice = Math.max(1, MAX_SCORES / (queries * lk));
 		NDArray o;
-		if (slice >= rows) o = attend(qh, kT, vh);
+		if (slice >= rows && queries == lq) o = attend(qh, kT, vh);
 		else {
 			NDList parts = new NDList();
 			for (long s = 0; s < rows; s += slice) {
 				NDIndex range = new NDIndex("{}:{}", s, Math.min(s + slice, rows));
-				parts.add(attend(qh.get(range), kT.get(range), vh.get(range)));
+				NDArray k1 = kT.get(range);
+				NDArray v1 = vh.get(range);
+				NDList chunks = new NDList();
+				for (long r = 0; r < lq; r += queries) {
+					chunks.add(attend(qh.get(new NDIndex("{}:{}, {}:{}", s, Math.min(s + slice, rows), r, Math.min(r +
+						queries, lq))), k1, v1));
+				}
+				parts.add(chunks.size() == 1 ? chunks.get(0) : NDArrays.concat(chunks, 1));
+				if (chunks.size() > 1) chunks.close();
 			}
 			o = NDArrays.concat(parts, 0);
 			parts.close();
