@@ -1,8 +1,10 @@
 /*
  * Run from the repository root (one JVM of its own, so peak RSS is the benchmark's, not Maven's):
  *
- *   flock /tmp/mvn.lock mvn -o -B -q test-compile exec:exec -Dexec.executable=java \
- *     -Dexec.classpathScope=test -Dexec.args="-Xmx2g -cp %classpath org.diffusionij.nn.UNet2DConditionBenchmark"
+ *   flock /tmp/mvn.lock mvn -o -B -q test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
+ *   flock /tmp/mvn.lock java -Xmx2g -cp target/test-classes:target/classes:$(cat target/test.classpath) \
+ *     org.diffusionij.nn.UNet2DConditionBenchmark
  *
  * Add "tiny" after the class name to skip the SD-1.5-sized UNet (it needs about 3.4 GB for its weights alone).
  */
