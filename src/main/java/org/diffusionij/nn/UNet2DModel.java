@@ -128,15 +128,10 @@ public final class UNet2DModel {
 	public NDArray forward(NDArray sample, NDArray timesteps) {
 		NDManager outer = sample.getManager();
 		long batch = sample.getShape().get(0);
-		long t = timesteps.size();
-		if (timesteps.getShape().dimension() > 1 || (t != 1 && t != batch)) {
-			throw new IllegalArgumentException("timesteps must be a scalar or have one entry per sample (" + batch +
-				"), not shape " + timesteps.getShape() + ".");
-		}
+		TimestepBatch.check(timesteps, batch);
 		try (NDManager scope = outer.newSubManager()) {
 			NDArray x = Ops.in(scope, sample.toType(DataType.FLOAT32, true));
-			NDArray steps = Ops.in(scope, timesteps.toType(DataType.FLOAT32, true)).reshape(-1);
-			if (t != batch) steps = steps.broadcast(batch);
+			NDArray steps = TimestepBatch.broadcast(timesteps, batch, scope);
 			if (config.centerInputSample) x = x.mul(2).sub(1);
 			NDArray emb = timeEmbedding.forward(timeProj.forward(steps));
 			NDArray h = convIn.forward(x);

@@ -91,7 +91,7 @@ public final class UNetBenchmark {
 		}
 	}
 
-	private static double matmulGflops(NDManager manager) {
+	static double matmulGflops(NDManager manager) {
 		int n = 1024;
 		try (NDManager m = manager.newSubManager()) {
 			NDArray a = m.randomNormal(new Shape(n, n));
@@ -111,7 +111,7 @@ public final class UNetBenchmark {
 	}
 
 	/** Peak resident set size of this process (Linux /proc/self/status VmHWM), in MiB; -1 elsewhere. */
-	private static long peakRssMiB() throws IOException {
+	static long peakRssMiB() throws IOException {
 		Path status = Paths.get("/proc/self/status");
 		if (!Files.isReadable(status)) return -1;
 		for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
