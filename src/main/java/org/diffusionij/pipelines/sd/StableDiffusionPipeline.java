@@ -1,0 +1,148 @@
+package org.diffusionij.pipelines.sd;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.diffusionij.engine.Scopes;
+import org.diffusionij.nn.DiagonalGaussianDistribution;
+import org.diffusionij.pipelines.Progress;
+import org.diffusionij.schedulers.Scheduler;
+
+/**
+ * Stable Diffusion as diffusers' {@code StableDiffusionPipeline}, {@code StableDiffusionImg2ImgPipeline} and
+ * {@code StableDiffusionInpaintPipeline} compute it: CLIP text embeddings (with the negative prompt for
+ * classifier-free guidance), latents from the seeded generator, the scheduler loop with the UNet's noise
+ * prediction, and the VAE decode to (x/2+0.5).clamp(0, 1). Random draws happen in diffusers' order, so the
+ * same folder, settings and seed give diffusers' image.
+ */
+public final class StableDiffusionPipeline {
+
+	private final StableDiffusionModel model;
+
+	public StableDiffusionPipeline(StableDiffusionModel model) {
+		this.model = model;
+	}
+
+	/** @return images NCHW (count×3×H×W) in [0, 1], attached to {@code manager} */
+	public NDArray generate(GenerationRequest r, Progress progress, NDManager manager) {
+		r.validate();
+		Scheduler scheduler = model.scheduler(r.scheduler);
+		try (NDManager run = manager.newSubManager()) {
+			NDArray embeddings = TextConditioning.embed(model, r, run);
+			scheduler.setTimesteps(r.steps);
+			float[] timesteps = scheduler.timesteps();
+			if (r.initImage != null) {
+				int order = timesteps.length / r.steps;
+				int init = Math.min((int) (r.steps * r.strength), r.steps);
+				int start = Math.max(r.steps - init, 0) * order;
+				float[] rest = new float[timesteps.length - start];
+				System.arraycopy(timesteps, start, rest, 0, rest.length);
+				timesteps = rest;
+				scheduler.setBeginIndex(start);
+			}
+			if (timesteps.length == 0) throw new IllegalArgumentException("strength " + r.strength + " with " + r.steps +
+				" steps leaves no step to run; raise strength or steps.");
+			Engine.getInstance().setRandomSeed((int) r.seed);
+			Latents start = initialLatents(r, scheduler, timesteps[0], run);
+			NDArray latents = start.latents;
+			int unetChannels = model.unet.config().inChannels;
+			for (int i = 0; i < timesteps.length; i++) {
+				progress.checkCancelled();
+				float t = timesteps[i];
+				try (NDManager step = Scopes.step(run)) {
+					NDArray input = r.guided() ? NDArrays.concat(new NDList(latents, latents)) : latents;
+					input = scheduler.scaleModelInput(input, t);
+					if (unetChannels == 9) input = NDArrays.concat(new NDList(input, guidedCopy(start.maskLatent, r),
+						guidedCopy(start.maskedImageLatents, r)), 1);
+					NDArray noise = model.unet.forward(input, step.create(new float[] { t }), embeddings);
+					noise.attach(step);
+					if (r.guided()) {
+						NDList halves = noise.split(2);
+						noise = halves.get(0).add(halves.get(1).sub(halves.get(0)).mul(r.guidance));
+					}
+					NDArray next = scheduler.step(noise, t, latents).prevSample;
+					if (start.imageLatents != null && unetChannels == 4) next = blend(next, start, scheduler, timesteps, i);
+					latents = Scopes.replace(latents, next, run);
+				}
+				progress.step(i + 1, timesteps.length);
+				progress.status("Generating: step " + (i + 1) + "/" + timesteps.length);
+			}
+			NDArray image = model.vae.decode(latents.div(model.vae.scalingFactor()));
+			NDArray out = image.div(2).add(0.5).clip(0, 1);
+			out.attach(manager);
+			return out;
+		}
+		finally {
+			scheduler.close();
+		}
+	}
+
+	/** Latents to start from, and for inpainting the image latents, noise and mask the loop needs. */
+	private static final class Latents {
+		NDArray latents, imageLatents, noise, maskLatent, maskedImageLatents;
+	}
+
+	private Latents initialLatents(GenerationRequest r, Scheduler scheduler, float firstTimestep, NDManager m) {
+		int f = model.vae.downscaleFactor();
+		Shape shape = new Shape(r.count, model.vae.config().latentChannels, r.height / f, r.width / f);
+		Latents l = new Latents();
+		if (r.initImage == null) {
+			NDArray x = r.latents != null ? r.latents.duplicate() : m.randomNormal(shape);
+			x.attach(m);
+			l.latents = x.mul(scheduler.initNoiseSigma());
+			return l;
+		}
+		checkImage(r);
+		NDArray image = r.initImage.duplicate();
+		image.attach(m);
+		boolean strengthMax = r.strength >= 1.0;
+		NDArray imageLatents = encode(image, m).repeat(0, r.count);
+		l.noise = m.randomNormal(shape);
+		float[] t = new float[r.count];
+		java.util.Arrays.fill(t, firstTimestep);
+		l.latents = strengthMax && r.mask != null ? l.noise.mul(scheduler.initNoiseSigma()) :
+			scheduler.addNoise(imageLatents, l.noise, t);
+		if (r.mask != null) {
+			NDArray mask = r.mask.duplicate().gte(0.5f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+			mask.attach(m);
+			l.imageLatents = imageLatents;
+			l.maskLatent = NearestResize.to(mask, shape.get(2), shape.get(3)).repeat(0, r.count);
+			NDArray masked = image.mul(mask.lt(0.5f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+			l.maskedImageLatents = encode(masked, m).repeat(0, r.count);
+		}
+		return l;
+	}
+
+	private NDArray encode(NDArray image, NDManager m) {
+		DiagonalGaussianDistribution d = model.vae.encode(image);
+		NDArray sample = d.sample(m.randomNormal(d.mean().getShape()));
+		return sample.mul(model.vae.scalingFactor());
+	}
+
+	private static NDArray guidedCopy(NDArray x, GenerationRequest r) {
+		return r.guided() ? NDArrays.concat(new NDList(x, x)) : x;
+	}
+
+	/** Keeps the known region from the (re-noised) image latents: diffusers' 4-channel inpainting blend. */
+	private static NDArray blend(NDArray latents, Latents s, Scheduler scheduler, float[] timesteps, int i) {
+		NDArray proper = s.imageLatents;
+		if (i < timesteps.length - 1) {
+			float[] t = new float[(int) proper.getShape().get(0)];
+			java.util.Arrays.fill(t, timesteps[i + 1]);
+			proper = scheduler.addNoise(proper, s.noise, t);
+		}
+		NDArray keep = s.maskLatent.neg().add(1);
+		return proper.mul(keep).add(latents.mul(s.maskLatent));
+	}
+
+	private void checkImage(GenerationRequest r) {
+		Shape s = r.initImage.getShape();
+		if (s.dimension() != 4 || s.get(0) != 1 || s.get(1) != 3 || s.get(2) != r.height || s.get(3) != r.width) {
+			throw new IllegalArgumentException("The start image must be one RGB image of " + r.width + "×" + r.height +
+				", not " + s + ".");
+		}
+	}
+}

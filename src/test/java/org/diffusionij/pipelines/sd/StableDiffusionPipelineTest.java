@@ -1,0 +1,94 @@
+package org.diffusionij.pipelines.sd;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.pipelines.Progress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Whole Stable Diffusion pipelines on the tiny fixture folder against diffusers' own runs. */
+class StableDiffusionPipelineTest {
+
+	static NDManager manager;
+	static StableDiffusionModel model;
+
+	static Path fixture(String name) throws Exception {
+		return Paths.get(StableDiffusionPipelineTest.class.getResource("/fixtures/" + name).toURI());
+	}
+
+	@BeforeAll
+	static void load() throws Exception {
+		DiffusionEngine.start();
+		manager = NDManager.newBaseManager(Device.cpu());
+		model = StableDiffusionModel.load(fixture("tiny-sd-pipe"), manager);
+	}
+
+	@AfterAll
+	static void close() {
+		model.close();
+		manager.close();
+	}
+
+	private static double maxDiff(float[] a, float[] b) {
+		assertEquals(a.length, b.length);
+		double max = 0;
+		for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+		return max;
+	}
+
+	/** NCHW → NHWC, as diffusers' output_type="np" lays images out. */
+	static float[] nhwc(NDArray nchw) {
+		return nchw.transpose(0, 2, 3, 1).toFloatArray();
+	}
+
+	private static void compare(String scheduler, String reference) throws Exception {
+		compare(scheduler, reference, false);
+	}
+
+	/** With {@code fromSeed}, nothing but seed 42 (the fixtures' generator seed) fixes the start latents. */
+	private static void compare(String scheduler, String reference, boolean fromSeed) throws Exception {
+		try (NDManager m = manager.newSubManager();
+			SafetensorsReader ref = SafetensorsReader.open(fixture("ref/" + reference)))
+		{
+			GenerationRequest r = new GenerationRequest();
+			r.prompt = "A painting of a squirrel eating a burger";
+			r.width = r.height = 64;
+			r.steps = 5;
+			r.guidance = 7.5;
+			r.scheduler = scheduler;
+			if (fromSeed) r.seed = 42;
+			else r.latents = ref.array("initial_latents", m);
+			NDArray image = new StableDiffusionPipeline(model).generate(r, Progress.NONE, m);
+			double err = maxDiff(nhwc(image), ref.floats("image"));
+			assertTrue(err <= 1e-3, reference + ": image max abs error " + err);
+		}
+	}
+
+	@Test
+	void pndmPipelineEqualsDiffusers() throws Exception {
+		compare(null, "sd_pipeline_pndm.safetensors");
+	}
+
+	@Test
+	void seedAloneGivesDiffusersImage() throws Exception {
+		compare(null, "sd_pipeline_pndm.safetensors", true);
+	}
+
+	@Test
+	void ddimPipelineEqualsDiffusers() throws Exception {
+		compare("DDIMScheduler", "sd_pipeline_ddim.safetensors");
+	}
+
+	@Test
+	void eulerPipelineEqualsDiffusers() throws Exception {
+		compare("EulerDiscreteScheduler", "sd_pipeline_euler.safetensors");
+	}
+}
