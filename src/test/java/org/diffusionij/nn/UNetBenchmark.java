@@ -20,11 +20,16 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.io.ConfigJson;
+import org.diffusionij.pipelines.Progress;
+import org.diffusionij.pipelines.UnconditionalPipeline;
+import org.diffusionij.pipelines.train.ModelPresets;
+import org.diffusionij.schedulers.Schedulers;
 
 /**
  * Speed and memory of {@link UNet2DModel} forward passes on this machine: the tiny fixture UNet and a realistic
  * 64×64 DDPM UNet (block_out_channels 64/128/256/256, attention at the two lowest resolutions, random weights),
- * at batch 1 and 8. Prints ms per forward (median after warm-up), achieved GFLOP/s of the counted matrix
+ * at batch 1 and 8. Prints ms per forward (median after warm-up), ms per sampling step (a 5-step DDIM run of
+ * {@link UnconditionalPipeline}: forward plus scheduler step, divided by 5), achieved GFLOP/s of the counted matrix
  * products, peak RSS (VmHWM), and, as the yardstick, libtorch's own float32 1024×1024 matmul GFLOP/s measured in
  * the same run. A benchmark, not a test: it asserts nothing.
  */
@@ -45,8 +50,9 @@ public final class UNetBenchmark {
 			System.out.print(DiffusionEngine.info());
 			System.out.printf(Locale.ROOT, "libtorch matmul 1024x1024 float32: %.1f GFLOP/s%n%n", matmulGflops(
 				manager));
-			System.out.println("| model | params | batch | ms/forward | GFLOP/forward | GFLOP/s | peak RSS MiB |");
-			System.out.println("|---|---|---|---|---|---|---|");
+			System.out.println("| model | params | batch | ms/forward | ms/sampling step | GFLOP/forward | GFLOP/s | " +
+				"peak RSS MiB |");
+			System.out.println("|---|---|---|---|---|---|---|---|");
 			Path tiny = Paths.get("src/test/resources/fixtures/tiny-ddpm/unet");
 			UNet2DModel fixture = UNet2DModel.fromFolder(tiny, manager);
 			run("tiny-ddpm fixture (32x32x1)", fixture, manager);
@@ -86,9 +92,26 @@ public final class UNetBenchmark {
 			}
 			Arrays.sort(ms);
 			double median = ms[repeats / 2];
-			System.out.printf(Locale.ROOT, "| %s | %.2fM | %d | %.1f | %.2f | %.1f | %d |%n", label, model
-				.parameterCount() / 1e6, batch, median, flops / 1e9, flops / 1e6 / median, peakRssMiB());
+			double step = samplingStepMs(model, batch, manager);
+			System.out.printf(Locale.ROOT, "| %s | %.2fM | %d | %.1f | %.1f | %.2f | %.1f | %d |%n", label, model
+				.parameterCount() / 1e6, batch, median, step, flops / 1e9, flops / 1e6 / median, peakRssMiB());
 		}
+	}
+
+	/** Milliseconds per step of a 5-step DDIM sampling run (after one warm-up run). */
+	private static double samplingStepMs(UNet2DModel model, int batch, NDManager manager) {
+		int steps = 5;
+		long best = Long.MAX_VALUE;
+		for (int i = 0; i < 2; i++) {
+			try (NDManager m = manager.newSubManager()) {
+				UnconditionalPipeline p = new UnconditionalPipeline(model, Schedulers.create("DDIMScheduler",
+					new ConfigJson(ModelPresets.ddpmSchedulerConfig("epsilon"), "DDPM defaults")));
+				long t0 = System.nanoTime();
+				p.generate(batch, 0, steps, 0, Progress.NONE, m).toFloatArray();
+				best = Math.min(best, System.nanoTime() - t0);
+			}
+		}
+		return best / 1e6 / steps;
 	}
 
 	static double matmulGflops(NDManager manager) {
