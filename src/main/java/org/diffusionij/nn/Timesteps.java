@@ -3,6 +3,7 @@ package org.diffusionij.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * diffusers' {@code Timesteps}: the sinusoidal embedding of {@code get_timestep_embedding}, with
@@ -34,7 +35,7 @@ public final class Timesteps {
 		NDArray sin = args.sin();
 		NDArray cos = args.cos();
 		NDArray emb = flipSinToCos ? cos.concat(sin, 1) : sin.concat(cos, 1);
-		if (numChannels % 2 == 1) emb = emb.pad(new ai.djl.ndarray.types.Shape(0, 1), 0);
+		if (numChannels % 2 == 1) emb = emb.pad(new Shape(0, 1), 0);
 		return emb;
 	}
 }

@@ -6,11 +6,14 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Collections;
 import java.util.Map;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.SafetensorsReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,9 +80,9 @@ class UNet2DModelTest {
 		try (NDManager m = manager.newSubManager()) {
 			Map<String, NDArray> w = Weights.read(fixture("tiny-ddpm/unet/" + UNet2DModel.WEIGHTS_NAME), m);
 			w.remove("conv_out.bias");
-			w.put("conv_in.weight", m.zeros(new ai.djl.ndarray.types.Shape(32, 3, 3, 3)));
-			w.put("extra.weight", m.zeros(new ai.djl.ndarray.types.Shape(1)));
-			UNet2DModel fresh = new UNet2DModel(org.diffusionij.io.ConfigJson.load(fixture(
+			w.put("conv_in.weight", m.zeros(new Shape(32, 3, 3, 3)));
+			w.put("extra.weight", m.zeros(new Shape(1)));
+			UNet2DModel fresh = new UNet2DModel(ConfigJson.load(fixture(
 				"tiny-ddpm/unet/config.json")));
 			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fresh.load(w));
 			assertTrue(e.getMessage().contains("Missing keys (1): [conv_out.bias]"), e.getMessage());
@@ -92,14 +95,14 @@ class UNet2DModelTest {
 	void gradientsReachEveryParameter() {
 		DiffusionEngine.trainingThread();
 		try (NDManager m = manager.newSubManager()) {
-			UNet2DModel net = new UNet2DModel(org.diffusionij.io.ConfigJson.parse(
+			UNet2DModel net = new UNet2DModel(ConfigJson.parse(
 				"{\"block_out_channels\":[32,64],\"down_block_types\":[\"DownBlock2D\",\"AttnDownBlock2D\"]," +
 					"\"up_block_types\":[\"AttnUpBlock2D\",\"UpBlock2D\"],\"in_channels\":1,\"out_channels\":1," +
 					"\"layers_per_block\":1,\"sample_size\":16}", "test config"));
 			net.initialize(m, 7);
 			net.parameterStore().setRequiresGradient(true);
 			Engine.getInstance().setRandomSeed(3);
-			NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(2, 1, 16, 16));
+			NDArray x = m.randomNormal(new Shape(2, 1, 16, 16));
 			try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
 				NDArray out = net.forward(x, m.create(new long[] { 5, 700 }));
 				gc.backward(out.square().mean());
@@ -124,17 +127,17 @@ class UNet2DModelTest {
 	@Test
 	void refusesUnsupportedConfigByKey() {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new UNet2DModel(
-			org.diffusionij.io.ConfigJson.parse("{\"time_embedding_type\":\"fourier\"}", "config.json")));
+			ConfigJson.parse("{\"time_embedding_type\":\"fourier\"}", "config.json")));
 		assertTrue(e.getMessage().contains("time_embedding_type = fourier"), e.getMessage());
-		e = assertThrows(IllegalArgumentException.class, () -> new UNet2DModel(org.diffusionij.io.ConfigJson
+		e = assertThrows(IllegalArgumentException.class, () -> new UNet2DModel(ConfigJson
 			.parse("{\"class_embed_type\":\"timestep\"}", "config.json")));
 		assertTrue(e.getMessage().contains("class_embed_type"), e.getMessage());
-		e = assertThrows(IllegalArgumentException.class, () -> new UNet2DModel(org.diffusionij.io.ConfigJson
+		e = assertThrows(IllegalArgumentException.class, () -> new UNet2DModel(ConfigJson
 			.parse("{\"downsample_type\":\"resnet\"}", "config.json")));
 		assertTrue(e.getMessage().contains("downsample_type"), e.getMessage());
-		UNet2DModel withExtra = new UNet2DModel(org.diffusionij.io.ConfigJson.parse(
+		UNet2DModel withExtra = new UNet2DModel(ConfigJson.parse(
 			"{\"block_out_channels\":[32,64],\"down_block_types\":[\"DownBlock2D\",\"DownBlock2D\"]," +
 				"\"up_block_types\":[\"UpBlock2D\",\"UpBlock2D\"],\"resnet_pre_norm\":true}", "config.json"));
-		assertEquals(java.util.Collections.singletonList("resnet_pre_norm"), withExtra.unusedConfigKeys());
+		assertEquals(Collections.singletonList("resnet_pre_norm"), withExtra.unusedConfigKeys());
 	}
 }

@@ -1,8 +1,8 @@
 /*
- * Run from the repository root (one JVM of its own, so peak RSS is the benchmark's, not Maven's):
+ * Run from the repository root (a JVM of its own, so peak RSS is the benchmark's, not Maven's):
  *
- *   flock /tmp/mvn.lock mvn -o -B -q test-compile exec:exec -Dexec.executable=java \
- *     -Dexec.classpathScope=test -Dexec.args="-cp %classpath org.diffusionij.nn.UNetBenchmark"
+ *   mvn -o -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+ *   java -cp target/test-classes:target/classes:$(cat target/classpath.txt) org.diffusionij.nn.UNetBenchmark
  */
 package org.diffusionij.nn;
 
@@ -53,6 +53,8 @@ public final class UNetBenchmark {
 			UNet2DModel realistic = new UNet2DModel(ConfigJson.parse(REALISTIC, "realistic UNet2DModel"));
 			realistic.initialize(manager, 0);
 			run("realistic DDPM (64x64x3)", realistic, manager);
+			System.out.println("\nFor comparison, diffusers on PyTorch 1.13 (fixtures README, same kind of 2-core" +
+				" machine): realistic UNet 123 ms at batch 1, 690 ms at batch 8.");
 		}
 	}
 
