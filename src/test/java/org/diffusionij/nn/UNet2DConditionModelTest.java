@@ -104,6 +104,23 @@ class UNet2DConditionModelTest {
 			"up_blocks.3.attentions.2.transformer_blocks.0.ff.net.0.proj.weight"));
 	}
 
+	/**
+	 * Stable Diffusion 2's UNet config (heads per block as a list, linear projections, upcast attention) gives its
+	 * known 865,910,724 parameters, with 64 channels per head at every level.
+	 */
+	@Test
+	void buildsStableDiffusion2Layout() {
+		UNet2DConditionModel sd = new UNet2DConditionModel(ConfigJson.parse("{\"cross_attention_dim\":1024," +
+			"\"attention_head_dim\":[5,10,20,20],\"use_linear_projection\":true,\"upcast_attention\":true," +
+			"\"sample_size\":96}", "SD 2 config"));
+		assertEquals(865_910_724L, sd.parameterCount());
+		assertEquals(new ai.djl.ndarray.types.Shape(320, 320), sd.parameterStore().shapes().get(
+			"down_blocks.0.attentions.0.proj_in.weight"));
+		assertEquals(new ai.djl.ndarray.types.Shape(1280, 1024), sd.parameterStore().shapes().get(
+			"mid_block.attentions.0.transformer_blocks.0.attn2.to_k.weight"));
+		assertEquals(0, sd.unusedConfigKeys().size(), sd.unusedConfigKeys().toString());
+	}
+
 	@Test
 	void refusesUnsupportedConfigByKey() {
 		String[][] cases = { { "\"class_embed_type\":\"timestep\"", "class_embed_type" },
