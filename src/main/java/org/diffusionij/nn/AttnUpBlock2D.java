@@ -40,7 +40,7 @@ public final class AttnUpBlock2D implements UNetUpBlock {
 			r.close();
 		}
 		if (upsampler == null) return h;
-		NDArray up = upsampler.forward(h);
+		NDArray up = upsampler.forward(h, Ops.nextSkip(resSamples));
 		h.close();
 		return up;
 	}

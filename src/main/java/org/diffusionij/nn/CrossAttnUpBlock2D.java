@@ -43,7 +43,7 @@ public final class CrossAttnUpBlock2D implements UNetConditionUpBlock {
 			r.close();
 		}
 		if (upsampler == null) return h;
-		NDArray up = upsampler.forward(h);
+		NDArray up = upsampler.forward(h, Ops.nextSkip(resSamples));
 		h.close();
 		return up;
 	}

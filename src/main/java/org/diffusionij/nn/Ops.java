@@ -46,6 +46,11 @@ final class Ops {
 		return cat;
 	}
 
+	/** The skip connection the next up block takes first (the size to upsample to), or null when none is left. */
+	static NDArray nextSkip(List<NDArray> resSamples) {
+		return resSamples.isEmpty() ? null : resSamples.get(resSamples.size() - 1);
+	}
+
 	/** Moves {@code a} into {@code scope} and returns it. */
 	static NDArray in(NDManager scope, NDArray a) {
 		a.attach(scope);

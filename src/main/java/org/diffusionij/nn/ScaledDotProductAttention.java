@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 
 /**
- * The multi-head core of diffusers' {@code AttnProcessor} for projected queries, keys and values: split into
+ * The multi-head core of diffusers' {@code AttnProcessor}, shared by the spatial {@link Attention} and the
+ * transformer's {@link CrossAttention}, for projected queries, keys and values: split into
  * heads, scale by 1/sqrt(dim_head) (applied to the queries, the smaller tensor), soft-max in float32, merge the
  * heads again. The (batch·heads, Lq, Lk) scores are the largest tensors of a Stable Diffusion UNet (1 GiB per
  * tensor at 512 px, batch 2), so they are computed in slices of at most {@link #MAX_SCORES} elements (diffusers'
@@ -28,6 +29,11 @@ final class ScaledDotProductAttention {
 	 * @return (N, Lq, heads·dimHead), in {@code q}'s manager
 	 */
 	static NDArray forward(NDArray q, NDArray k, NDArray v, int heads, int dimHead) {
+		return forward(q, k, v, heads, dimHead, MAX_SCORES);
+	}
+
+	/** As {@link #forward(NDArray, NDArray, NDArray, int, int)} with at most {@code maxScores} scores at once. */
+	static NDArray forward(NDArray q, NDArray k, NDArray v, int heads, int dimHead, long maxScores) {
 		long n = q.getShape().get(0);
 		long lq = q.getShape().get(1);
 		long lk = k.getShape().get(1);
@@ -36,8 +42,8 @@ final class ScaledDotProductAttention {
 			.reshape(rows, lq, dimHead);
 		NDArray kT = k.reshape(n, lk, heads, dimHead).transpose(0, 2, 3, 1).reshape(rows, dimHead, lk);
 		NDArray vh = v.reshape(n, lk, heads, dimHead).transpose(0, 2, 1, 3).reshape(rows, lk, dimHead);
-		long queries = Math.min(lq, Math.max(1, MAX_SCORES / lk));
-		long slice = Math.max(1, MAX_SCORES / (queries * lk));
+		long queries = Math.min(lq, Math.max(1, maxScores / lk));
+		long slice = Math.max(1, maxScores / (queries * lk));
 		NDArray o;
 		if (slice >= rows && queries == lq) o = attend(qh, kT, vh);
 		else {

@@ -127,7 +127,8 @@ public final class UNet2DConditionModel {
 	 * {@code encoderHiddenStates}. Intermediate tensors live in a sub-manager closed before returning; the result
 	 * is attached to {@code sample}'s manager.
 	 *
-	 * @param sample (N, in_channels, H, W) latents, H and W divisible by 2^(blocks-1)
+	 * @param sample (N, in_channels, H, W) latents of any size (up blocks upsample to their skip connections' size,
+	 *          as diffusers does when H or W is not divisible by 2^(blocks-1))
 	 * @param timesteps a scalar or an (N) vector, integer or float
 	 * @param encoderHiddenStates (N, S, cross_attention_dim), the text encoder's last hidden state
 	 */
@@ -154,13 +155,6 @@ public final class UNet2DConditionModel {
 	}
 
 	private void checkShapes(NDArray sample, NDArray context) {
-		long factor = 1L << (config.blockOutChannels.length - 1);
-		long height = sample.getShape().get(2);
-		long width = sample.getShape().get(3);
-		if (height % factor != 0 || width % factor != 0) {
-			throw new IllegalArgumentException("The latent size " + width + "×" + height + " must be divisible by " +
-				factor + " for this UNet (image size divisible by " + factor * 8 + " for Stable Diffusion).");
-		}
 		long[] s = context.getShape().getShape();
 		int dim = config.crossAttentionDim[0];
 		if (s.length != 3 || s[0] != sample.getShape().get(0) || s[2] != dim) {

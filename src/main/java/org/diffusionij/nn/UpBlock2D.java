@@ -38,7 +38,7 @@ public final class UpBlock2D implements UNetUpBlock {
 			h = resnet.forward(Ops.concatConsuming(h, resSamples), temb);
 		}
 		if (upsampler == null) return h;
-		NDArray up = upsampler.forward(h);
+		NDArray up = upsampler.forward(h, Ops.nextSkip(resSamples));
 		h.close();
 		return up;
 	}

@@ -17,9 +17,17 @@ public final class Upsample2D {
 	}
 
 	public NDArray forward(NDArray x) {
-		long h = x.getShape().get(2);
-		long w = x.getShape().get(3);
-		NDArray up = x.getNDArrayInternal().interpolation(new long[] { 2 * h, 2 * w }, NEAREST, false);
+		return forward(x, null);
+	}
+
+	/**
+	 * Upsamples to the height and width of {@code like} (an up block's next skip connection), or 2× when null.
+	 * This is diffusers' {@code upsample_size}: where a size was odd on the way down, 2× would be one too many.
+	 */
+	public NDArray forward(NDArray x, NDArray like) {
+		long h = like == null ? 2 * x.getShape().get(2) : like.getShape().get(2);
+		long w = like == null ? 2 * x.getShape().get(3) : like.getShape().get(3);
+		NDArray up = x.getNDArrayInternal().interpolation(new long[] { h, w }, NEAREST, false);
 		NDArray out = conv.forward(up);
 		up.close();
 		return out;

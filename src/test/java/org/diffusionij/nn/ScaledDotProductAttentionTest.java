@@ -1,7 +1,6 @@
 package org.diffusionij.nn;
 
 import static org.diffusionij.nn.Reference.assertClose;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -12,41 +11,36 @@ import org.diffusionij.engine.DiffusionEngine;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sliced attention (long sequences) gives the same result as the whole score matrix at once, both when whole
- * heads fit a slice and when one head's scores must be split over the queries.
+ * Multi-head attention equals softmax(q·kᵀ/sqrt(d))·v per head, whole or sliced over heads and over queries
+ * (long sequences, where one head's scores exceed the slice).
  */
 class ScaledDotProductAttentionTest {
 
-	@Test
-	void slicesOverHeads() {
-		compare(1024);
-	}
+	private static final int HEADS = 4;
+	private static final int DIM_HEAD = 3;
+	private static final long QUERIES = 20;
+	private static final long KEYS = 7;
 
 	@Test
-	void slicesOverQueries() {
-		assertTrue(8192L * 2048 > ScaledDotProductAttention.MAX_SCORES);
-		compare(8192);
-	}
-
-	private static void compare(long keys) {
+	void wholeAndSlicedMatchTheFormula() {
 		DiffusionEngine.start();
 		DiffusionEngine.inferenceThread();
-		int heads = 3;
-		int dimHead = 4;
-		long len = 2048;
-		assertTrue(len * keys * heads > ScaledDotProductAttention.MAX_SCORES, "the case must be sliced");
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
 			Engine.getInstance().setRandomSeed(11);
-			NDArray q = m.randomNormal(new Shape(1, len, heads * dimHead));
-			NDArray k = m.randomNormal(new Shape(1, keys, heads * dimHead));
-			NDArray v = m.randomNormal(new Shape(1, keys, heads * dimHead));
-			NDArray sliced = ScaledDotProductAttention.forward(q, k, v, heads, dimHead);
-			NDArray qh = q.reshape(1, len, heads, dimHead).transpose(0, 2, 1, 3);
-			NDArray kT = k.reshape(1, keys, heads, dimHead).transpose(0, 2, 3, 1);
-			NDArray vh = v.reshape(1, keys, heads, dimHead).transpose(0, 2, 1, 3);
-			NDArray whole = qh.matMul(kT).div(Math.sqrt(dimHead)).softmax(-1).matMul(vh).transpose(0, 2, 1, 3)
-				.reshape(1, len, heads * dimHead);
-			assertClose(whole.toFloatArray(), sliced.toFloatArray(), 1e-5, "sliced vs whole attention");
+			NDArray q = m.randomNormal(new Shape(2, QUERIES, HEADS * DIM_HEAD));
+			NDArray k = m.randomNormal(new Shape(2, KEYS, HEADS * DIM_HEAD));
+			NDArray v = m.randomNormal(new Shape(2, KEYS, HEADS * DIM_HEAD));
+			NDArray qh = q.reshape(2, QUERIES, HEADS, DIM_HEAD).transpose(0, 2, 1, 3);
+			NDArray kT = k.reshape(2, KEYS, HEADS, DIM_HEAD).transpose(0, 2, 3, 1);
+			NDArray vh = v.reshape(2, KEYS, HEADS, DIM_HEAD).transpose(0, 2, 1, 3);
+			float[] formula = qh.matMul(kT).div(Math.sqrt(DIM_HEAD)).softmax(-1).matMul(vh).transpose(0, 2, 1, 3)
+				.reshape(2, QUERIES, HEADS * DIM_HEAD).toFloatArray();
+			long[] maxScores = { Long.MAX_VALUE, 3 * QUERIES * KEYS, 6 * KEYS, 1 };
+			String[] cases = { "whole", "slices of 3 heads", "slices of 6 queries", "one query at a time" };
+			for (int i = 0; i < maxScores.length; i++) {
+				assertClose(formula, ScaledDotProductAttention.forward(q, k, v, HEADS, DIM_HEAD, maxScores[i])
+					.toFloatArray(), 1e-6, cases[i]);
+			}
 		}
 	}
 }
