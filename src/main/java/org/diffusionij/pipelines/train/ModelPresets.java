@@ -9,10 +9,10 @@ import java.util.Locale;
  * UNet2DModel configurations for training from scratch, written with every key diffusers' {@code
  * UNet2DModel.save_config} writes, so the saved {@code unet/config.json} looks as if diffusers had made it.
  * <ul>
- * <li><b>small</b> (about 1.9 M parameters): 32/64/128 channels, 2 layers per block, convolutions only —
- * fast on a laptop CPU, what the bundled denoiser uses;</li>
- * <li><b>medium</b> (about 9 M): 64/128/128/256, attention at the lowest resolution;</li>
- * <li><b>large</b> (about 27 M): 64/128/256/256 with attention at the two lowest resolutions, the size of
+ * <li><b>small</b> (3.5 M parameters for one channel): 32/64/128 channels, 2 layers per block, convolutions only —
+ * the fastest to train on a laptop CPU;</li>
+ * <li><b>medium</b> (18.2 M): 64/128/128/256, attention at the lowest resolution;</li>
+ * <li><b>large</b> (26.6 M): 64/128/256/256 with attention at the two lowest resolutions, the size of
  * diffusers' 64×64 examples — for a GPU.</li>
  * </ul>
  */
