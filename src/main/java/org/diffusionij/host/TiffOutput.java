@@ -31,7 +31,8 @@ public final class TiffOutput {
 		}
 		Path temp = null;
 		try {
-			temp = Files.createTempFile(folder.toPath(), "." + target.getName() + ".", ".part");
+			temp = folder.toPath().resolve("." + target.getName() + "." + Long.toUnsignedString(System.nanoTime(), 36) +
+				".part");
 			if (!new FileSaver(image).saveAsTiff(temp.toString())) {
 				throw new IllegalStateException("Could not write " + target + " (see the log for the reason).");
 			}

@@ -23,10 +23,23 @@ final class AtomicFiles {
 
 	private AtomicFiles() {}
 
+	/**
+	 * A new hidden sibling name {@code .<prefix><random><suffix>} in {@code dir} that does not exist yet.
+	 * Unlike {@code Files.createTempFile}, whatever is then created there gets the user's usual permissions
+	 * (umask), so saved models and images stay readable by the people they are shared with.
+	 */
+	static Path freshSibling(Path dir, String prefix, String suffix) {
+		java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+		Path p;
+		do p = dir.resolve("." + prefix + Long.toUnsignedString(r.nextLong(), 36) + suffix);
+		while (Files.exists(p));
+		return p;
+	}
+
 	static void write(Path target, ChannelWriter writer) throws IOException {
 		Path dir = target.toAbsolutePath().getParent();
 		Files.createDirectories(dir);
-		Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
+		Path tmp = Files.createFile(freshSibling(dir, target.getFileName() + ".", ".partial"));
 		try {
 			try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
 				StandardOpenOption.TRUNCATE_EXISTING))

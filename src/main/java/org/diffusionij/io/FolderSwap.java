@@ -34,10 +34,10 @@ final class FolderSwap {
 			throw new IOException(abs + " exists and is a file, not a model folder; choose another name.");
 		}
 		String name = abs.getFileName().toString();
-		Path tmp = Files.createTempDirectory(parent, "." + name + ".saving-");
+		Path tmp = Files.createDirectory(AtomicFiles.freshSibling(parent, name + ".saving-", ""));
 		try {
 			builder.build(tmp);
-			if (Files.exists(abs)) replace(abs, tmp, Files.createTempDirectory(parent, "." + name + ".old-"));
+			if (Files.exists(abs)) replace(abs, tmp, AtomicFiles.freshSibling(parent, name + ".old-", ""));
 			else rename(tmp, abs);
 		}
 		catch (IOException | RuntimeException | Error e) {
@@ -47,7 +47,6 @@ final class FolderSwap {
 	}
 
 	private static void replace(Path target, Path fresh, Path aside) throws IOException {
-		Files.delete(aside);
 		rename(target, aside);
 		try {
 			rename(fresh, target);
