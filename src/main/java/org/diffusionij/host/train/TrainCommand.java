@@ -61,10 +61,6 @@ public class TrainCommand extends DiffusionCommand {
 	@Parameter(label = ImageDiffusionCommand.IMAGE, required = false)
 	private ImagePlus image;
 
-	@Parameter(label = "image_folder", required = false, style = "directory",
-		description = "Train on every image in this folder instead of the active image (for macros).")
-	private File image_folder;
-
 	@Parameter(label = "folder", style = "directory", description = "Where the trained model is written.")
 	private File folder;
 
@@ -104,6 +100,10 @@ public class TrainCommand extends DiffusionCommand {
 
 	@Parameter(label = "device", description = "cpu, gpu, gpu:N or auto.")
 	private String device = "cpu";
+
+	@Parameter(label = "image_folder", required = false, style = "directory",
+		description = "Train on every image in this folder instead of the active image (for macros).")
+	private File image_folder;
 
 	@Override
 	protected void execute() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ij.ImagePlus;
 import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
 import org.diffusionij.pipelines.train.PatchSampler;
 import org.diffusionij.pipelines.train.Trainer;
 import org.diffusionij.pipelines.train.TrainingListener;
@@ -11,7 +12,8 @@ import org.diffusionij.pipelines.train.TrainingListener;
 /**
  * A window that shows, after each validation, a held-out patch noised to σ = 0.2 (about 25 grey levels of an
  * 8-bit image), the EMA model's one-step estimate of it, and the clean patch, side by side, in network units
- * (display range −1..1). The window is updated in place; the first channel is shown.
+ * (display range −1..1), enlarged when the patch is small. The window is updated in place; the first channel
+ * is shown.
  */
 final class TrainingPreview implements TrainingListener {
 
@@ -49,16 +51,23 @@ final class TrainingPreview implements TrainingListener {
 		paste(fp, result[0], 0);
 		paste(fp, result[1], size);
 		paste(fp, clean, 2 * size);
-		fp.setMinAndMax(-1, 1);
+		ImageProcessor shown = size < 128 ? enlarge(fp, (int) Math.ceil(128.0 / size)) : fp;
+		shown.setMinAndMax(-1, 1);
 		String title = "Training preview: noisy | denoised | clean (step " + step + ")";
 		if (window == null || window.getWindow() == null) {
-			window = new ImagePlus(title, fp);
+			window = new ImagePlus(title, shown);
 			window.show();
 		}
 		else {
-			window.setProcessor(title, fp);
+			window.setProcessor(title, shown);
 			window.updateAndDraw();
 		}
+	}
+
+	/** Small patches are shown enlarged (pixel replication), so the preview is large enough to judge. */
+	private static ImageProcessor enlarge(FloatProcessor fp, int factor) {
+		fp.setInterpolationMethod(ImageProcessor.NONE);
+		return fp.resize(fp.getWidth() * factor, fp.getHeight() * factor);
 	}
 
 	private void paste(FloatProcessor fp, float[] chw, int x0) {
