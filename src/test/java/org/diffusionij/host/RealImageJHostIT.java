@@ -111,6 +111,38 @@ class RealImageJHostIT {
 	}
 
 	@Test
+	void aMacroTrainsAModelOnARealStack() throws Exception {
+		Path stack = home.resolve("cityscape.tif");
+		try (InputStream in = RealImageJHostIT.class.getResourceAsStream(
+			"/imagingbook/sampleimages/GeneralSampleImage-data/CityscapeSmallStack.tif"))
+		{
+			Files.copy(in, stack);
+		}
+		Path model = home.resolve("my model");
+		Path log = home.resolve("log.txt");
+		// not in batch mode: the live loss plot and the preview window are drawn as for a user
+		String out = runImageJ("-macro", String.join("\n",
+			"open(\"" + stack + "\");",
+			"run(\"Train Diffusion on Stack\", \"folder=[" + model + "] init=[] preset=small steps=3 batch=2 " +
+				"patch=32 seed=1 checkpoint_every=2\");",
+			"titles = \"\"; for (i = 1; i <= nImages; i++) { selectImage(i); titles = titles + getTitle() + \"|\"; }",
+			"File.saveString(getInfo(\"log\") + \"images: \" + titles, \"" + log + "\");",
+			"run(\"Quit\");"));
+		assertTrue(Files.isRegularFile(log), "the macro did not reach its end; ImageJ said:\n" + out);
+		String text = read(log.toFile());
+		assertTrue(text.contains("Train Diffusion on Stack: done, 3 steps"), text);
+		for (String f : Arrays.asList("model_index.json", "unet/config.json", "unet/diffusion_pytorch_model.safetensors",
+			"scheduler/scheduler_config.json", "normalization.json", "README.md", "training_state.json"))
+		{
+			assertTrue(Files.isRegularFile(model.resolve(f)), f + "\n" + text);
+		}
+		assertTrue(read(model.resolve("training_state.json").toFile()).contains("\"step\": 3"));
+		assertTrue(text.contains("|Training loss: my model|"), "the loss plot is open: " + text);
+		assertTrue(text.contains("|Training preview: noisy | denoised | clean (step 3)|"), "the preview shows the " +
+			"last step: " + text);
+	}
+
+	@Test
 	void aWrongKeyStopsTheMacroWithAMessage() throws Exception {
 		String out = runImageJ("-batch", String.join("\n",
 			"print(\"before\");",

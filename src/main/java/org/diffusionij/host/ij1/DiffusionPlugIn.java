@@ -53,7 +53,7 @@ public class DiffusionPlugIn implements PlugIn {
 			if (CommandInputs.imageInput(info) != null) {
 				String imageTitle = values.remove(ImageDiffusionCommand.IMAGE);
 				image = imageTitle == null ? WindowManager.getCurrentImage() : WindowManager.getImage(imageTitle);
-				if (image == null) {
+				if (image == null && (imageTitle != null || CommandInputs.imageInput(info).isRequired())) {
 					throw new IllegalArgumentException(imageTitle == null ? title + " needs an open image."
 						: "There is no image titled \"" + imageTitle + "\".");
 				}

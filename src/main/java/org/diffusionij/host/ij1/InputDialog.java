@@ -10,7 +10,8 @@ import org.scijava.module.ModuleItem;
 /**
  * ImageJ 1's dialog for a command run from the menu: one field per macro key, labelled with the key itself,
  * so that ImageJ's Recorder writes exactly the {@code key=value} line that macros and the launcher parse.
- * True/false keys are a true/false choice rather than a checkbox: a checkbox records a bare flag when ticked
+ * A choice's description (its {@code @Parameter} description, what Fiji shows as a tooltip) is shown under it,
+ * so the meaning of each choice is visible. True/false keys are a true/false choice rather than a checkbox: a checkbox records a bare flag when ticked
  * and nothing when not, which Fiji would read differently; a choice records {@code key=true} or
  * {@code key=false} for both.
  */
@@ -28,6 +29,7 @@ final class InputDialog {
 				case CHOICE:
 					String[] items = CommandInputs.choices(key).stream().map(Object::toString).toArray(String[]::new);
 					gd.addChoice(key.getName(), items, text);
+					if (key.getDescription() != null && !key.getDescription().isEmpty()) gd.addMessage(key.getDescription());
 					break;
 				case BOOLEAN:
 					gd.addChoice(key.getName(), new String[] { "true", "false" }, text.isEmpty() ? "false" : text);

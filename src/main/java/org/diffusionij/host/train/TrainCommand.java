@@ -1,0 +1,262 @@
+package org.diffusionij.host.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.macro.Interpreter;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.host.DiffusionCommand;
+import org.diffusionij.host.IJProgress;
+import org.diffusionij.host.ImageDiffusionCommand;
+import org.diffusionij.pipelines.CancelledException;
+import org.diffusionij.pipelines.Normalization;
+import org.diffusionij.pipelines.Progress;
+import org.diffusionij.pipelines.train.ModelPresets;
+import org.diffusionij.pipelines.train.PatchSampler;
+import org.diffusionij.pipelines.train.Trainer;
+import org.diffusionij.pipelines.train.TrainingFolder;
+import org.diffusionij.pipelines.train.TrainingListener;
+import org.diffusionij.pipelines.train.TrainingSettings;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * Plugins › Diffusion › Train Diffusion on Stack: trains a diffusers {@code UNet2DModel} with DDPM noise on the
+ * active image or stack (or, for macros and clusters, on every image in {@code image_folder}) and writes a
+ * diffusers {@code DDPMPipeline} folder that Denoise Image and Generate Samples use and diffusers loads.
+ * <p>
+ * <b>Start.</b> {@code init} names the model to fine-tune: a bundled model's name (the default,
+ * {@code denoise-gray}) or a model folder; its UNet, scheduler and normalisation are taken over and
+ * {@code preset} is not used. {@code init} empty ({@code init=[]} in a macro) trains a fresh UNet of
+ * {@code preset} from scratch. {@code resume=true} continues the checkpoint in {@code folder} with its saved
+ * settings (the other keys except the input are then ignored), bit for bit as if it had not stopped.
+ * <p>
+ * <b>While it runs.</b> The status bar shows step, loss, validation loss, steps/s and the time left; the log
+ * gets a line at every validation; with a display (not in batch mode) a loss plot and a preview of a denoised
+ * held-out patch update live. Cancel (Esc in ImageJ 1) stops after the current step and saves that step.
+ * <p>
+ * The command returns no image: its result is the model folder. A folder that already holds other files is
+ * refused (a checkpoint replaces the whole folder); bad settings and unsuitable images are refused before
+ * anything is written.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Train Diffusion on Stack")
+public class TrainCommand extends DiffusionCommand {
+
+	public static final String LABEL = "Train Diffusion on Stack";
+
+	/** The bundled model that fine-tuning starts from by default. */
+	public static final String DEFAULT_INIT = "denoise-gray";
+
+	@Parameter(label = ImageDiffusionCommand.IMAGE, required = false)
+	private ImagePlus image;
+
+	@Parameter(label = "folder", style = "directory", description = "Where the trained model is written.")
+	private File folder;
+
+	@Parameter(label = "init", required = false, description = "Model to fine-tune: a bundled model's name or a " +
+		"model folder. Empty: train from scratch with the preset.")
+	private String init = DEFAULT_INIT;
+
+	@Parameter(label = "preset", choices = { "small", "medium", "large" }, description = "Network size when " +
+		"training from scratch (init empty):\nsmall: channels 32/64/128, no attention (fast on CPU)\nmedium: " +
+		"channels 64/128/128/256, attention at 1/8 resolution\nlarge: channels 64/128/256/256, attention at 1/4 " +
+		"and 1/8 (GPU)")
+	private String preset = "small";
+
+	@Parameter(label = "steps", min = "1")
+	private long steps = 1000;
+
+	@Parameter(label = "batch", min = "1")
+	private int batch = 8;
+
+	@Parameter(label = "patch", min = "8", stepSize = "8")
+	private int patch = 64;
+
+	@Parameter(label = "lr")
+	private double lr = 2e-4;
+
+	@Parameter(label = "prediction", choices = { "epsilon", "v_prediction" })
+	private String prediction = "epsilon";
+
+	@Parameter(label = "seed")
+	private long seed = 0;
+
+	@Parameter(label = "resume", description = "Continue the checkpoint in folder.")
+	private boolean resume = false;
+
+	@Parameter(label = "checkpoint_every", min = "1")
+	private long checkpoint_every = 500;
+
+	@Parameter(label = "device", description = "cpu, gpu, gpu:N or auto.")
+	private String device = "cpu";
+
+	@Parameter(label = "image_folder", required = false, style = "directory",
+		description = "Train on every image in this folder instead of the active image (for macros).")
+	private File image_folder;
+
+	@Override
+	protected void execute() {
+		try {
+			train();
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("Training could not read or write its files: " + e.getMessage(), e);
+		}
+	}
+
+	private void train() throws IOException {
+		if (folder == null || folder.getPath().trim().isEmpty()) {
+			throw new IllegalArgumentException("Set folder= to where the model is written.");
+		}
+		Path out = folder.toPath();
+		checkFolder(out);
+		TrainingSettings requested = settings();
+		requested.validate();
+		DiffusionEngine.start();
+		Device dev = DiffusionEngine.device(device);
+		try (NDManager manager = NDManager.newBaseManager(dev)) {
+			TrainingStart start;
+			if (resume) start = TrainingStart.resume(out, manager);
+			else if (init == null || init.trim().isEmpty()) start = null;
+			else start = TrainingStart.fineTune(TrainingStart.resolveInit(init.trim(), TrainCommand.class), requested,
+				manager);
+			TrainingData data = readData(start == null ? Normalization.percentile()
+				: start.normalization);
+			if (start == null) start = TrainingStart.scratch(preset, data.channels(), requested, manager);
+			run(start, data, out, manager);
+		}
+	}
+
+	private void run(TrainingStart start, TrainingData data, Path out, NDManager manager) throws IOException {
+		DiffusionEngine.trainingThread();
+		Trainer trainer = new Trainer(start.unet, start.scheduler, data.planes, start.settings, manager);
+		double before = 0;
+		if (start.saved != null) {
+			TrainingFolder.Saved s = start.saved;
+			trainer.restore(s.step, s.weights, s.ema, s.optimizer, s.history);
+			before = s.seconds;
+		}
+		IJ.log(LABEL + ": " + start.origin + "; " + data.planes.size() + " plane(s) of " +
+			data.description.get("size").getAsString() + ", writing " + out);
+		long t0 = System.nanoTime();
+		double offset = before;
+		Trainer.Checkpointer checkpointer = tr -> TrainingFolder.save(out, tr, start.unetConfig,
+			start.normalization.toJson(), data.description, offset + (System.nanoTime() - t0) / 1e9);
+		try {
+			trainer.run(progress(), listener(trainer, data, manager), checkpointer);
+		}
+		catch (CancelledException e) {
+			String message = "Training cancelled at step " + trainer.step() + "; the checkpoint in " + out +
+				" holds that step (resume=true continues it).";
+			IJ.log(LABEL + ": " + message);
+			cancel(message);
+			return;
+		}
+		IJ.log(String.format(Locale.ROOT, "%s: done, %d steps, validation loss %.5f; model in %s", LABEL,
+			trainer.step(), trainer.history().lastValidation(), out));
+	}
+
+	private TrainingListener listener(Trainer trainer, TrainingData data, NDManager manager) {
+		List<TrainingListener> all = new ArrayList<>();
+		all.add(new TrainingListener() {
+			@Override
+			public void validated(long step, double validationLoss) {
+				IJ.log(String.format(Locale.ROOT, "%s: step %d, loss %.5f (mean of last 20), validation %.5f", LABEL, step,
+					trainer.history().recentLoss(20), validationLoss));
+			}
+		});
+		if (IJ.getInstance() != null && !Interpreter.isBatchMode()) {
+			all.add(new TrainingPlot(trainer.history(), "Training loss: " + folder.getName()));
+			PatchSampler.Plane held = PatchSampler.split(data.planes, trainer.settings().validationFraction,
+				trainer.settings().patch).get(1).get(0);
+			all.add(new TrainingPreview(trainer, held, manager));
+		}
+		return new TrainingListener() {
+			@Override
+			public void trained(long step, double loss, double lr, double perSecond) {
+				for (TrainingListener l : all) l.trained(step, loss, lr, perSecond);
+			}
+
+			@Override
+			public void validated(long step, double validationLoss) {
+				for (TrainingListener l : all) l.validated(step, validationLoss);
+			}
+		};
+	}
+
+	/** Esc in ImageJ 1, or a cancel of the command (Fiji's task), stops after the current step. */
+	private Progress progress() {
+		IJProgress ij = new IJProgress();
+		return new Progress() {
+			@Override
+			public void status(String message) {
+				ij.status(message);
+			}
+
+			@Override
+			public void step(long done, long total) {
+				IJ.showProgress(total > 0 ? (double) done / total : 1.0);
+			}
+
+			@Override
+			public boolean isCancelled() {
+				return isCanceled() || ij.isCancelled();
+			}
+		};
+	}
+
+	private TrainingSettings settings() {
+		TrainingSettings s = new TrainingSettings();
+		s.steps = steps;
+		s.batch = batch;
+		s.patch = patch;
+		s.learningRate = lr;
+		s.prediction = prediction;
+		s.seed = seed;
+		s.checkpointEvery = checkpoint_every;
+		s.validationEvery = Math.max(1, Math.min(50, steps / 10));
+		ModelPresets.describe(preset); // refuses an unknown preset before anything runs
+		return s;
+	}
+
+	private TrainingData readData(Normalization normalization) {
+		if (image_folder != null && !image_folder.getPath().trim().isEmpty()) {
+			return TrainingData.ofFolder(image_folder, normalization);
+		}
+		if (image == null) {
+			throw new IllegalArgumentException(LABEL + " needs an open image or stack, or image_folder= with images.");
+		}
+		return TrainingData.of(image, normalization);
+	}
+
+	/** Resume needs a checkpoint; a fresh run needs an empty or new folder, since checkpoints replace it. */
+	private void checkFolder(Path out) throws IOException {
+		if (resume) {
+			if (!TrainingFolder.hasState(out)) {
+				throw new IllegalArgumentException("resume=true but " + out + " holds no training checkpoint.");
+			}
+			return;
+		}
+		if (Files.isRegularFile(out)) throw new IllegalArgumentException("folder=" + out + " is a file, not a folder.");
+		if (Files.isDirectory(out)) {
+			try (Stream<Path> entries = Files.list(out)) {
+				if (entries.findAny().isPresent()) {
+					throw new IllegalArgumentException("folder=" + out + " is not empty" + (TrainingFolder.hasState(out)
+						? "; it holds a training run: set resume=true to continue it" : "") + ". Choose a new or empty " +
+						"folder: checkpoints replace the folder's contents.");
+				}
+			}
+		}
+	}
+}

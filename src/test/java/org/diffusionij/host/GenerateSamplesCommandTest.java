@@ -1,0 +1,65 @@
+package org.diffusionij.host;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ij.ImagePlus;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.diffusionij.io.SafetensorsReader;
+import org.junit.jupiter.api.Test;
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+
+/** Generate Samples through its macro line equals diffusers' DDPMPipeline output (output_type="np"). */
+class GenerateSamplesCommandTest {
+
+	static Path fixture(String name) throws Exception {
+		return Paths.get(GenerateSamplesCommandTest.class.getResource("/fixtures/" + name).toURI());
+	}
+
+	@Test
+	void ddpmSamplesEqualDiffusers() throws Exception {
+		Context context = CommandCall.newContext();
+		try {
+			CommandInfo info = DiffusionCommands.find(context.service(CommandService.class), GenerateSamplesCommand.LABEL);
+			ImagePlus samples = CommandCall.run(context, info, MacroOptions.parse("model=[" + fixture("tiny-ddpm") +
+				"] scheduler=DDPM steps=10 seed=0 count=1").asMap(), null);
+			assertEquals(32, samples.getWidth());
+			assertEquals(32, samples.getBitDepth());
+			assertEquals(1, samples.getStackSize());
+			float[] got = (float[]) samples.getProcessor().getPixels();
+			try (SafetensorsReader ref = SafetensorsReader.open(fixture("ref/ddpm_pipeline.safetensors"))) {
+				float[] want = ref.floats("image"); // NHWC with C = 1: the plane's order
+				assertEquals(want.length, got.length);
+				double max = 0;
+				for (int i = 0; i < got.length; i++) max = Math.max(max, Math.abs(got[i] - want[i]));
+				assertTrue(max <= 1e-3, "max abs error " + max);
+			}
+		}
+		finally {
+			context.dispose();
+		}
+	}
+
+	@Test
+	void countGivesAStackOfSamplesInZeroToOne() throws Exception {
+		Context context = CommandCall.newContext();
+		try {
+			CommandInfo info = DiffusionCommands.find(context.service(CommandService.class), GenerateSamplesCommand.LABEL);
+			ImagePlus samples = CommandCall.run(context, info, MacroOptions.parse("model=[" + fixture("tiny-ddpm") +
+				"] scheduler=DDIM steps=3 seed=1 count=3").asMap(), null);
+			assertEquals(3, samples.getNSlices());
+			for (int z = 1; z <= 3; z++) {
+				for (float v : (float[]) samples.getStack().getPixels(z)) assertTrue(v >= 0 && v <= 1, "value " + v);
+			}
+			assertNotEquals(samples.getStack().getProcessor(1).getf(100), samples.getStack().getProcessor(2).getf(100));
+			String message = assertThrows(IllegalStateException.class, () -> CommandCall.run(context, info,
+				MacroOptions.parse("model=[" + fixture("ref") + "]").asMap(), null)).getMessage();
+			assertTrue(message.contains("unet/config.json"), message);
+		}
+		finally {
+			context.dispose();
+		}
+	}
+}
