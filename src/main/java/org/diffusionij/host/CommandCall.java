@@ -45,7 +45,7 @@ public final class CommandCall {
 	 * Runs the command.
 	 *
 	 * @param options macro keys and their text values; every key must be one of the command's
-	 * @param image the input image for commands that take one, else null
+	 * @param image the input image for commands that take one, else null (allowed where the image is optional)
 	 * @return the command's output image, or null when it returns none
 	 * @throws IllegalArgumentException when an option is unknown or has a wrong value, or the image is missing
 	 * @throws IllegalStateException with the command's message when it failed or was cancelled
@@ -62,7 +62,9 @@ public final class CommandCall {
 		setInputs(module, info, label, options);
 		ModuleItem<?> imageInput = CommandInputs.imageInput(info);
 		if (imageInput != null) {
-			if (image == null) throw new IllegalArgumentException(label + " needs an image; none is open.");
+			if (image == null && imageInput.isRequired()) {
+				throw new IllegalArgumentException(label + " needs an image; none is open.");
+			}
 			module.setInput(imageInput.getName(), image);
 			module.resolveInput(imageInput.getName());
 		}

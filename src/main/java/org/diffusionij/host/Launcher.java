@@ -99,7 +99,7 @@ public final class Launcher {
 		ModuleItem<?> imageOutput = CommandInputs.imageOutput(info);
 		String input = imageInput == null ? null : options.remove(INPUT);
 		String output = imageOutput == null ? null : options.remove(OUTPUT);
-		if (imageInput != null && input == null) {
+		if (imageInput != null && imageInput.isRequired() && input == null) {
 			throw new IllegalArgumentException("\"" + label + "\" needs input=FILE (the image to work on).");
 		}
 		if (imageOutput != null && output == null) {
