@@ -90,7 +90,8 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 	@Parameter(description = "auto, cpu, gpu or gpu:N")
 	private String device = "auto";
 
-	@Parameter(choices = { "auto", "fp32", "fp16" }, description = "auto: fp16 on a GPU, fp32 on the CPU")
+	@Parameter(choices = { "auto", "fp32", "fp16" },
+		description = "auto: fp16 on a GPU, fp32 on the CPU (fp16 falls back to fp32, see the Log)")
 	private String precision = "auto";
 
 	@Parameter(type = ItemIO.OUTPUT, label = ImageDiffusionCommand.RESULT)
@@ -154,10 +155,12 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 			" (leave it blank for a random seed).");
 	}
 
+	/** fp16 falls back to fp32 with a warning: on the CPU it is not available, on a GPU not implemented yet. */
 	private void checkPrecision(Device dev) {
-		if (precision.equals("fp16")) {
-			IJ.log(LABEL + ": precision=fp16 " + (Device.Type.CPU.equals(dev.getDeviceType()) ? "is not available on the CPU" :
-				"is not implemented yet") + "; computing in fp32 (the image is the same, memory use is higher).");
+		boolean cpu = Device.Type.CPU.equals(dev.getDeviceType());
+		if (precision.equals("fp16") || (precision.equals("auto") && !cpu)) {
+			IJ.log(LABEL + ": precision=" + precision + " asks for fp16, which " + (cpu ? "is not available on the CPU" :
+				"is not implemented yet") + "; computing in fp32 (same image, twice the weight memory).");
 		}
 	}
 

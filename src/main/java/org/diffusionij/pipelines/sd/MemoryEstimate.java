@@ -1,6 +1,7 @@
 package org.diffusionij.pipelines.sd;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.diffusionij.io.ConfigJson;
@@ -40,15 +41,21 @@ public final class MemoryEstimate {
 	public static MemoryEstimate of(Path folder) throws IOException {
 		long params = 0;
 		for (String part : new String[] { "text_encoder", "unet", "vae" }) {
+			// a missing part is left to StableDiffusionModel.load, which says what to do
+			if (!Files.isDirectory(folder.resolve(part))) continue;
 			for (TensorInfo t : DiffusersComponent.open(folder.resolve(part)).weights().tensors().values()) {
 				params += t.elementCount();
 			}
 		}
-		int[] unet = ConfigJson.load(folder.resolve("unet/config.json")).getInts("block_out_channels", null);
-		int[] vae = ConfigJson.load(folder.resolve("vae/config.json")).getInts("block_out_channels", null);
-		if (unet == null || vae == null) throw new IOException(folder + ": unet/config.json or vae/config.json " +
-			"has no block_out_channels.");
+		int[] unet = blockOutChannels(folder.resolve("unet/config.json"));
+		int[] vae = blockOutChannels(folder.resolve("vae/config.json"));
 		return new MemoryEstimate(params * Float.BYTES, unet[0], vae[0], 1 << (vae.length - 1));
+	}
+
+	/** The config's block_out_channels, or diffusers' default (64) where the file or key is absent. */
+	private static int[] blockOutChannels(Path config) throws IOException {
+		if (!Files.isRegularFile(config)) return new int[] { 64 };
+		return ConfigJson.load(config).getInts("block_out_channels", new int[] { 64 });
 	}
 
 	/** Bytes of the weights in float32. */
