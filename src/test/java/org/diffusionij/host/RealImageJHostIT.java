@@ -143,6 +143,35 @@ class RealImageJHostIT {
 	}
 
 	@Test
+	void generateFromPromptWithNoImageOpenGivesDiffusersImage() throws Exception {
+		Path model = Paths.get(RealImageJHostIT.class.getResource("/fixtures/tiny-sd-pipe").toURI());
+		Path saved = home.resolve("generated.tif");
+		Path info = home.resolve("info.txt");
+		String out = runImageJ("-macro", String.join("\n",
+			"run(\"Generate from Prompt\", \"model=[" + model + "] prompt=[A painting of a squirrel eating a burger] " +
+				"width=64 height=64 steps=5 seed=42\");",
+			"saveAs(\"Tiff\", \"" + saved + "\");",
+			"File.saveString(nImages + \"\\n\" + getMetadata(\"Info\"), \"" + info + "\");",
+			"run(\"Quit\");"));
+		assertTrue(Files.isRegularFile(info), "the macro did not reach its end; ImageJ said:\n" + out);
+		String text = read(info.toFile());
+		assertTrue(text.startsWith("1\n"), "one new image: " + text);
+		assertTrue(text.contains("Seed: 42") && text.contains("steps=5 guidance=7.5 scheduler=default seed=42"), text);
+		ImagePlus result = IJ.openImage(saved.toString());
+		assertEquals(ImagePlus.COLOR_RGB, result.getType());
+		assertEquals(64, result.getWidth());
+		assertEquals(64, result.getHeight());
+		float[] reference;
+		try (org.diffusionij.io.SafetensorsReader ref = org.diffusionij.io.SafetensorsReader.open(Paths.get(
+			RealImageJHostIT.class.getResource("/fixtures/ref/sd_pipeline_pndm.safetensors").toURI())))
+		{
+			reference = ref.floats("image");
+		}
+		assertTrue(GenerateFromPromptCommandTest.maxLevelError(result, 1, reference) <= 1, "diffusers' image, " +
+			"8-bit");
+	}
+
+	@Test
 	void aWrongKeyStopsTheMacroWithAMessage() throws Exception {
 		String out = runImageJ("-batch", String.join("\n",
 			"print(\"before\");",

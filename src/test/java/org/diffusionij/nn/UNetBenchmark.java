@@ -134,7 +134,7 @@ public final class UNetBenchmark {
 	}
 
 	/** Peak resident set size of this process (Linux /proc/self/status VmHWM), in MiB; -1 elsewhere. */
-	static long peakRssMiB() throws IOException {
+	public static long peakRssMiB() throws IOException {
 		Path status = Paths.get("/proc/self/status");
 		if (!Files.isReadable(status)) return -1;
 		for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {

@@ -16,6 +16,7 @@ import org.diffusionij.host.MacroOptions;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
+import org.scijava.module.ModuleItem;
 
 /**
  * The ImageJ 1 entry of every Plugins › Diffusion command ({@code plugins.config} passes the SciJava command's
@@ -50,7 +51,8 @@ public class DiffusionPlugIn implements PlugIn {
 				if (values == null) return;
 			}
 			ImagePlus image = null;
-			if (CommandInputs.imageInput(info) != null) {
+			ModuleItem<?> imageInput = CommandInputs.imageInput(info);
+			if (imageInput != null) {
 				String imageTitle = values.remove(ImageDiffusionCommand.IMAGE);
 				image = imageTitle == null ? WindowManager.getCurrentImage() : WindowManager.getImage(imageTitle);
 				if (image == null && (imageTitle != null || CommandInputs.imageInput(info).isRequired())) {

@@ -1,6 +1,7 @@
 package org.diffusionij.pipelines.sd;
 
 import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
 
 /**
  * The settings of one Stable Diffusion run, with diffusers' defaults. {@code initImage} (1×3×H×W in [−1, 1])
@@ -15,6 +16,11 @@ public final class GenerationRequest {
 	public double guidance = 7.5;
 	/** Scheduler class name, or null for the folder's own scheduler. */
 	public String scheduler;
+	/**
+	 * Scheduler config keys that replace the folder's (diffusers' {@code from_config(config, **kwargs)}, e.g.
+	 * {@code use_karras_sigmas}), or null.
+	 */
+	public JsonObject schedulerOverrides;
 	public long seed = 0;
 	public int count = 1;
 	public double strength = 1.0;

@@ -1,6 +1,7 @@
 package org.diffusionij.pipelines.sd;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +72,18 @@ public final class StableDiffusionModel implements AutoCloseable {
 
 	/** The folder's own scheduler, or {@code className} built from its config as diffusers' from_config does. */
 	public Scheduler scheduler(String className) {
-		return className == null ? Schedulers.fromConfig(schedulerConfig) : Schedulers.create(className,
-			schedulerConfig);
+		return scheduler(className, null);
+	}
+
+	/** As {@link #scheduler(String)}, with {@code overrides} (or null) replacing keys of the folder's config. */
+	public Scheduler scheduler(String className, JsonObject overrides) {
+		ConfigJson config = schedulerConfig;
+		if (overrides != null) {
+			JsonObject json = schedulerConfig.json().deepCopy();
+			for (String key : overrides.keySet()) json.add(key, overrides.get(key));
+			config = new ConfigJson(json, schedulerConfig.source());
+		}
+		return className == null ? Schedulers.fromConfig(config) : Schedulers.create(className, config);
 	}
 
 	/** Config keys of the networks that this implementation does not read ("file: key"). */

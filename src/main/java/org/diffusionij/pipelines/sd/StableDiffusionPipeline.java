@@ -29,7 +29,7 @@ public final class StableDiffusionPipeline {
 	/** @return images NCHW (count×3×H×W) in [0, 1], attached to {@code manager} */
 	public NDArray generate(GenerationRequest r, Progress progress, NDManager manager) {
 		r.validate();
-		Scheduler scheduler = model.scheduler(r.scheduler);
+		Scheduler scheduler = model.scheduler(r.scheduler, r.schedulerOverrides);
 		try (NDManager run = manager.newSubManager()) {
 			NDArray embeddings = TextConditioning.embed(model, r, run);
 			scheduler.setTimesteps(r.steps);

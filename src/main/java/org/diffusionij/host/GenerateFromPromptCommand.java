@@ -1,0 +1,209 @@
+package org.diffusionij.host;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Prefs;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.pipelines.Progress;
+import org.diffusionij.pipelines.sd.GenerationRequest;
+import org.diffusionij.pipelines.sd.MemoryEstimate;
+import org.diffusionij.pipelines.sd.StableDiffusionModel;
+import org.diffusionij.pipelines.sd.StableDiffusionPipeline;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+/**
+ * Plugins › Diffusion › Generate from Prompt: Stable Diffusion 1.x/2.x from a diffusers folder, as diffusers'
+ * pipelines compute it, so a folder, settings and seed give the image diffusers gives.
+ * <p>
+ * With no image, text-to-image. With an open image and {@code strength} below 1, image-to-image from it; with
+ * an area selection on it, inpainting of the selection (at any strength; 1 regenerates the selection from
+ * noise). The start image's size is the output size then. The result is a new RGB image (a stack for
+ * {@code count} > 1) whose Info holds every setting, the seed included, as the macro line that reproduces it.
+ * <p>
+ * {@code precision=fp16} is for GPUs; the networks compute in float32, so fp16 falls back to fp32 with a
+ * warning in the Log (a macro recorded on a GPU machine still runs on a CPU one). Before anything is loaded,
+ * a run on the CPU whose estimated memory exceeds the free physical memory is refused, naming the largest
+ * size that fits.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Generate from Prompt")
+public class GenerateFromPromptCommand extends DiffusionCommand {
+
+	/** The menu label, which is also the name in {@code run("Generate from Prompt", "...")}. */
+	public static final String LABEL = "Generate from Prompt";
+
+	/** ImageJ preference key of the last model folder used. */
+	static final String MODEL_PREF = "diffusionij.generate.model";
+
+	@Parameter(required = false)
+	private StatusService statusService;
+
+	@Parameter(label = ImageDiffusionCommand.IMAGE, required = false)
+	private ImagePlus image;
+
+	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "A diffusers Stable Diffusion folder")
+	private File model = new File(Prefs.get(MODEL_PREF, ""));
+
+	@Parameter
+	private String prompt = "";
+
+	@Parameter(required = false, description = "What the image should not show")
+	private String negative = "";
+
+	@Parameter(description = "A multiple of 8; ignored when starting from an image")
+	private int width = 512;
+
+	@Parameter(description = "A multiple of 8; ignored when starting from an image")
+	private int height = 512;
+
+	@Parameter(min = "1")
+	private int steps = 50;
+
+	@Parameter(description = "Classifier-free guidance scale; 1 or less turns it off")
+	private double guidance = 7.5;
+
+	@Parameter(choices = { "default", "PNDM", "Euler", "EulerKarras", "DDIM", "DPMSolverMultistep" },
+		description = "default: the model folder's own scheduler")
+	private String scheduler = SchedulerChoice.DEFAULT;
+
+	@Parameter(required = false, description = "Blank for a random seed (reported in the Log and the Info)")
+	private String seed = "";
+
+	@Parameter(min = "1")
+	private int count = 1;
+
+	@Parameter(description = "Below 1 with an open image: image-to-image; with a selection: inpainting")
+	private double strength = 1.0;
+
+	@Parameter(description = "auto, cpu, gpu or gpu:N")
+	private String device = "auto";
+
+	@Parameter(choices = { "auto", "fp32", "fp16" },
+		description = "auto: fp16 on a GPU, fp32 on the CPU (fp16 falls back to fp32, see the Log)")
+	private String precision = "auto";
+
+	@Parameter(type = ItemIO.OUTPUT, label = ImageDiffusionCommand.RESULT)
+	private ImagePlus result;
+
+	@Override
+	protected void execute() {
+		GenerationRequest r = request();
+		long usedSeed = r.seed;
+		Device dev = DiffusionEngine.device(device);
+		checkPrecision(dev);
+		Path folder = model.toPath();
+		if (!model.isDirectory()) throw new IllegalArgumentException("model=" + model + " is not a folder; choose " +
+			"a diffusers Stable Diffusion folder (with model_index.json).");
+		DiffusionEngine.inferenceThread();
+		try (NDManager manager = NDManager.newBaseManager(dev)) {
+			StartImage.apply(image, r, manager);
+			if (Device.Type.CPU.equals(dev.getDeviceType())) checkMemory(folder, r);
+			try (StableDiffusionModel sd = StableDiffusionModel.load(folder, manager)) {
+				Prefs.set(MODEL_PREF, model.getAbsolutePath());
+				for (String key : sd.unusedConfigKeys()) IJ.log(LABEL + ": config key not supported, ignored: " + key);
+				warnSize(sd.nativeSize(), r);
+				IJ.log(LABEL + ": seed " + usedSeed);
+				NDArray images = new StableDiffusionPipeline(sd).generate(r, progress(), manager);
+				result = GeneratedImages.toRgb(images, GeneratedImages.title(prompt));
+				result.setProperty("Info", GenerationSettings.info(this, usedSeed, r));
+			}
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e.getMessage(), e);
+		}
+	}
+
+	private GenerationRequest request() {
+		GenerationRequest r = new GenerationRequest();
+		r.prompt = prompt == null ? "" : prompt;
+		r.negativePrompt = negative == null ? "" : negative;
+		r.width = width;
+		r.height = height;
+		r.steps = steps;
+		r.guidance = guidance;
+		SchedulerChoice.apply(scheduler, r);
+		r.seed = seed();
+		r.count = count;
+		r.strength = strength;
+		return r;
+	}
+
+	/** The seed typed, or a random one for a blank field. */
+	private long seed() {
+		String s = seed == null ? "" : seed.trim();
+		if (s.isEmpty()) return new SecureRandom().nextInt(Integer.MAX_VALUE);
+		try {
+			long v = Long.parseLong(s.endsWith(".0") ? s.substring(0, s.length() - 2) : s);
+			if (v >= 0 && v <= Integer.MAX_VALUE) return v;
+		}
+		catch (NumberFormatException e) {
+			// reported below
+		}
+		throw new IllegalArgumentException("seed=" + s + " is not a whole number from 0 to " + Integer.MAX_VALUE +
+			" (leave it blank for a random seed).");
+	}
+
+	/** fp16 falls back to fp32 with a warning: on the CPU it is not available, on a GPU not implemented yet. */
+	private void checkPrecision(Device dev) {
+		boolean cpu = Device.Type.CPU.equals(dev.getDeviceType());
+		if (precision.equals("fp16") || (precision.equals("auto") && !cpu)) {
+			IJ.log(LABEL + ": precision=" + precision + " asks for fp16, which " + (cpu ? "is not available on the CPU" :
+				"is not implemented yet") + "; computing in fp32 (same image, twice the weight memory).");
+		}
+	}
+
+	private void checkMemory(Path folder, GenerationRequest r) throws IOException {
+		String refusal = MemoryEstimate.of(folder).refusal(r.width, r.height, r.count, r.guided(), FreeMemory
+			.available());
+		if (refusal != null) throw new IllegalArgumentException(refusal);
+	}
+
+	private static void warnSize(int nativeSize, GenerationRequest r) {
+		if (Math.max(r.width, r.height) > nativeSize * 3 / 2 || Math.min(r.width, r.height) < nativeSize / 2) {
+			IJ.log(LABEL + ": " + r.width + "×" + r.height + " is far from the model's native " + nativeSize + "×" +
+				nativeSize + "; expect repeated or broken content.");
+		}
+	}
+
+	/** ImageJ's status bar and Esc where ImageJ 1 runs (also inside Fiji), else SciJava's status service. */
+	private Progress progress() {
+		if (IJ.getInstance() != null || statusService == null) return new IJProgress();
+		return new StatusProgress(statusService, this);
+	}
+
+	String model() {
+		return model.getAbsolutePath();
+	}
+
+	String prompt() {
+		return prompt;
+	}
+
+	String negative() {
+		return negative == null ? "" : negative;
+	}
+
+	String scheduler() {
+		return scheduler;
+	}
+
+	String device() {
+		return device;
+	}
+
+	String precision() {
+		return precision;
+	}
+}

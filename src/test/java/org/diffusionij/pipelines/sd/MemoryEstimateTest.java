@@ -1,0 +1,39 @@
+package org.diffusionij.pipelines.sd;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+/** The memory estimate that refuses runs before anything is loaded. */
+class MemoryEstimateTest {
+
+	@Test
+	void weightsAreCountedFromTheHeadersInFloat32() throws Exception {
+		MemoryEstimate e = MemoryEstimate.of(StableDiffusionPipelineTest.fixture("tiny-sd-pipe"));
+		long params = 0;
+		try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+			org.diffusionij.engine.DiffusionEngine.start();
+			try (StableDiffusionModel model = StableDiffusionModel.load(StableDiffusionPipelineTest.fixture(
+				"tiny-sd-pipe"), m))
+			{
+				params = model.unet.parameterCount() + model.vae.parameterCount();
+			}
+		}
+		assertTrue(e.weightBytes() > params * 4, "text encoder, UNet and VAE: " + e.weightBytes());
+		assertTrue(e.need(64, 64, 1, true) < e.need(64, 64, 2, true));
+		assertTrue(e.need(64, 64, 1, false) < e.need(128, 128, 1, false));
+	}
+
+	@Test
+	void anSD15SizedRunIsRefusedNamingTheLargestSizeThatFits() {
+		// SD 1.5: 1.07 G parameters, UNet block_out_channels[0] 320, VAE 128, downscale 8
+		MemoryEstimate e = new MemoryEstimate(1_066_000_000L * 4, 320, 128, 8);
+		assertNull(e.refusal(512, 512, 1, true, 64L << 30));
+		long available = e.need(256, 384, 1, true) + 1;
+		String message = e.refusal(512, 768, 1, true, available);
+		assertNotNull(message);
+		assertTrue(message.contains("512×768 × 1 image(s)"), message);
+		assertTrue(message.contains("The largest size that fits is about 256×384 with count=1"), message);
+		assertTrue(e.refusal(512, 512, 1, true, 1L << 30).contains("Even the weights do not fit"));
+	}
+}
