@@ -55,19 +55,19 @@ public final class ModelCatalog {
 		return c;
 	}
 
-	/** {@code models/} beside a jar or classes folder, and beside a Maven project's {@code target/}. */
+	/**
+	 * {@code models/} beside a jar or classes folder, one level up (a Fiji or ImageJ installation: the jar in
+	 * {@code plugins/}, the update site's models in {@code Fiji.app/models/}), and beside a Maven project's
+	 * {@code target/}.
+	 */
 	static List<Path> bundledRoots(Path codeLocation) {
 		List<Path> roots = new ArrayList<>();
 		if (codeLocation == null || codeLocation.getParent() == null) return roots;
-		Path beside = codeLocation.getParent().resolve("models");
+		Path folder = codeLocation.getParent();
+		Path beside = folder.resolve("models");
 		if (Files.isDirectory(beside)) roots.add(beside);
-		Path target = codeLocation.getParent();
-		if (target.getFileName() != null && target.getFileName().toString().equals("target") && target
-			.getParent() != null)
-		{
-			Path project = target.getParent().resolve("models");
-			if (Files.isDirectory(project)) roots.add(project);
-		}
+		Path up = folder.getParent() == null ? null : folder.getParent().resolve("models");
+		if (up != null && Files.isDirectory(up)) roots.add(up);
 		return roots;
 	}
 

@@ -46,7 +46,7 @@ class ModelCatalogTest {
 	}
 
 	@Test
-	void bundledModelsLieBesideTheJarOrInTheProject() throws Exception {
+	void bundledModelsLieBesideTheJarInFijiOrInTheProject() throws Exception {
 		Path jars = Files.createDirectory(dir.resolve("jars"));
 		Path jar = Files.createFile(jars.resolve("Diffusion_for_ImageJ.jar"));
 		assertEquals(List.of(), ModelCatalog.bundledRoots(jar));
@@ -56,6 +56,11 @@ class ModelCatalogTest {
 		Path classes = Files.createDirectories(dir.resolve("project/target/classes"));
 		Path projectModels = Files.createDirectory(dir.resolve("project/models"));
 		assertEquals(List.of(projectModels), ModelCatalog.bundledRoots(classes));
+
+		Path fijiPlugins = Files.createDirectories(dir.resolve("Fiji.app/plugins"));
+		Path fijiModels = Files.createDirectory(dir.resolve("Fiji.app/models"));
+		assertEquals(List.of(fijiModels), ModelCatalog.bundledRoots(fijiPlugins.resolve("Diffusion_for_ImageJ.jar")),
+			"the update site installs models/ at Fiji's top level");
 
 		Files.createDirectory(dir.resolve("project/target/models"));
 		assertEquals(List.of(dir.resolve("project/target/models"), projectModels), ModelCatalog.bundledRoots(
