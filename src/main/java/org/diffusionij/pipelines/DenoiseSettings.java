@@ -8,8 +8,12 @@ import java.util.Locale;
  */
 public final class DenoiseSettings {
 
-	/** The default tile side: on 2 CPU cores a 256² tile runs at the same speed per pixel as larger ones. */
-	public static final int DEFAULT_TILE = 256;
+	/**
+	 * The default tile side. Tiles overlap by {@link Denoiser#OVERLAP} pixels and are padded to full size, so
+	 * small tiles recompute much of the image (a 512² image takes nine 256² tiles, 2.25 times its pixels) while
+	 * a 512² tile costs only memory (a few hundred MB for the bundled model); see the benchmark's tile table.
+	 */
+	public static final int DEFAULT_TILE = 512;
 
 	/** The noise model. */
 	public enum Noise {
