@@ -2,6 +2,7 @@ package org.diffusionij.recipes;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.io.FileSaver;
 import ij.process.ImageProcessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class NoisySample {
 			noisy.set(i, (int) Math.max(0, Math.min(255, Math.round(clean.get(i) + SIGMA * random.nextGaussian()))));
 		}
 		Path out = Files.createDirectories(Paths.get("samples"));
-		IJ.saveAs(new ImagePlus("camera-clean", clean), "PNG", out.resolve("camera-clean.png").toString());
-		IJ.saveAs(new ImagePlus("camera-noisy", noisy), "PNG", out.resolve("camera-noisy.png").toString());
+		new FileSaver(new ImagePlus("camera-clean", clean)).saveAsPng(out.resolve("camera-clean.png").toString());
+		new FileSaver(new ImagePlus("camera-noisy", noisy)).saveAsPng(out.resolve("camera-noisy.png").toString());
 	}
 }
