@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -134,5 +135,42 @@ class DenoiserTest {
 		double input = psnr(clean, noisy.plane, 255);
 		double result = psnr(clean, first, 255);
 		assertTrue(result >= input + 3, "input " + input + " dB, result " + result + " dB");
+	}
+
+	@Test
+	void poissonGaussianNoiseIsDenoisedThroughTheAnscombeTransform() {
+		TestImage clean = camera();
+		double gain = 4, offset = 100, read = 3;
+		Random random = new Random(9);
+		float[] expected = new float[clean.plane.length];
+		float[] noisy = new float[clean.plane.length];
+		for (int i = 0; i < noisy.length; i++) {
+			double photons = clean.plane[i] / 8.0 + 1; // 1 to 33 photons: photon-limited
+			expected[i] = (float) (gain * photons + offset);
+			noisy[i] = (float) (gain * poisson(photons, random) + offset + read * random.nextGaussian());
+		}
+		DenoiseSettings s = new DenoiseSettings();
+		s.noise = DenoiseSettings.Noise.POISSON_GAUSSIAN;
+		s.gain = gain;
+		s.offset = offset;
+		s.sigma = read;
+		float[] out = BundledDenoiser.get().denoise(new float[][] { noisy }, 1, clean.width, clean.height, s,
+			Progress.NONE, BundledDenoiser.manager()).planes[0];
+		double range = gain * 32;
+		double input = QualityMetrics.psnr(expected, noisy, range);
+		double result = QualityMetrics.psnr(expected, out, range);
+		assertTrue(result >= input + 5, "input " + input + " dB, result " + result + " dB");
+	}
+
+	/** Knuth's Poisson sampler, fine for the small means of photon-limited images. */
+	private static int poisson(double mean, Random random) {
+		double limit = Math.exp(-mean), p = 1;
+		int k = 0;
+		do {
+			k++;
+			p *= random.nextDouble();
+		}
+		while (p > limit);
+		return k - 1;
 	}
 }

@@ -21,8 +21,8 @@ import org.diffusionij.pipelines.QualityMetrics;
  * BM3D papers add it; {@code java.util.Random} seeded {@value #NOISE_SEED} for each image and σ), for the noisy input, a 3 x 3 median, a
  * Gaussian blur with the best σ per image (searched from 0.3 to 3 in steps of 0.1 against the clean image, so an
  * upper bound for blurring), our {@code mean} mode and our {@code sample} mode (DDPM, {@value #SAMPLE_STEPS}
- * steps, one sample), both told the true σ. Also seconds per megapixel of {@code mean} mode and, on the first
- * image at σ = 25, speed and PSNR per tile size (seams would lower PSNR). Prints markdown tables.
+ * steps, one sample), both told the true σ. Also seconds per megapixel of {@code mean} mode and, over all
+ * images at σ = 25, speed and PSNR per tile size (seams would lower PSNR). Prints markdown tables.
  * <p>
  * Run from the repository root after {@code mvn -o -q test-compile dependency:build-classpath
  * -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test}:
@@ -48,8 +48,7 @@ public final class DenoiseBenchmark {
 		DiffusionEngine.inferenceThread();
 		try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
 			Denoiser denoiser = Denoiser.fromFolder(model, manager);
-			GrayImages.Gray first = images.get(0);
-			denoise(denoiser, noisy(first, 25), first, DenoiseSettings.Mode.MEAN, 25, DenoiseSettings.DEFAULT_TILE,
+			denoise(denoiser, noisy(images.get(0), 25), images.get(0), DenoiseSettings.Mode.MEAN, 25, DenoiseSettings.DEFAULT_TILE,
 				manager); // warm-up
 			double meanSeconds = 0, pixels = 0;
 			StringBuilder table = new StringBuilder();
@@ -93,14 +92,18 @@ public final class DenoiseBenchmark {
 			System.out.print(table);
 			System.out.printf(Locale.ROOT, "%nmean mode: %.2f s per megapixel (%d threads)%n%n", meanSeconds /
 				(pixels / 1e6), DiffusionEngine.threads());
-			System.out.println("| tile | s per megapixel | PSNR (" + first.name + ", σ=25) |\n|---|---|---|");
-			float[] noisy = noisy(first, 25);
+			System.out.println("| tile | s per megapixel (all images, σ=25) | PSNR (σ=25) |\n|---|---|---|");
 			for (int tile : new int[] { 128, 256, 512 }) {
-				long t0 = System.nanoTime();
-				float[] out = denoise(denoiser, noisy, first, DenoiseSettings.Mode.MEAN, 25, tile, manager);
-				double s = (System.nanoTime() - t0) / 1e9;
-				System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f |%n", tile, s / (first.width * (double) first.height /
-					1e6), QualityMetrics.psnr(first.pixels, out, 255));
+				double seconds = 0, psnr = 0;
+				for (GrayImages.Gray g : images) {
+					float[] noisy = noisy(g, 25);
+					long t0 = System.nanoTime();
+					float[] out = denoise(denoiser, noisy, g, DenoiseSettings.Mode.MEAN, 25, tile, manager);
+					seconds += (System.nanoTime() - t0) / 1e9;
+					psnr += QualityMetrics.psnr(g.pixels, out, 255) / images.size();
+				}
+				System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f |%n", tile, seconds / (pixels / SIGMAS.length / 1e6),
+					psnr);
 			}
 		}
 	}
