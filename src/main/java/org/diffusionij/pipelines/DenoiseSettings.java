@@ -11,7 +11,9 @@ public final class DenoiseSettings {
 	/**
 	 * The default tile side. Tiles overlap by {@link Denoiser#OVERLAP} pixels and are padded to full size, so
 	 * small tiles recompute much of the image (a 512² image takes nine 256² tiles, 2.25 times its pixels) while
-	 * a 512² tile costs only memory (a few hundred MB for the bundled model); see the benchmark's tile table.
+	 * a 512² tile costs only memory (a few hundred MB for the bundled model). Measured with the bundled model on
+	 * 2 CPU cores over the evaluation images (DenoiseBenchmark): 4.5 s per megapixel with 512, 6.0 with 256,
+	 * 6.8 with 128, at the same PSNR (no seams).
 	 */
 	public static final int DEFAULT_TILE = 512;
 
