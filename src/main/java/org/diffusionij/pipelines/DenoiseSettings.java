@@ -109,7 +109,9 @@ public final class DenoiseSettings {
 		StringBuilder s = new StringBuilder();
 		s.append("noise=").append(noise.key);
 		s.append(" sigma=").append(sigma == null ? "auto" : format(sigma));
-		if (noise == Noise.POISSON_GAUSSIAN) s.append(" gain=").append(format(gain)).append(" offset=").append(format(offset));
+		if (noise == Noise.POISSON_GAUSSIAN) {
+			s.append(" gain=").append(format(gain)).append(" offset=").append(format(offset));
+		}
 		s.append(" mode=").append(mode.key);
 		if (mode == Mode.SAMPLE) {
 			s.append(" sampler=").append(sampler.key).append(" steps=").append(steps).append(" samples=").append(samples)

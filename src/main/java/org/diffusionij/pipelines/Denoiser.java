@@ -1,5 +1,6 @@
 package org.diffusionij.pipelines;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -163,8 +164,7 @@ public final class Denoiser {
 		for (int i = 0; i < all.length; i++) all[i] = all[i] * 2 - 1;
 		float[] denoised;
 		try (NDManager scope = Scopes.step(manager)) {
-			if (s.mode == DenoiseSettings.Mode.SAMPLE) ai.djl.engine.Engine.getInstance().setRandomSeed((int) (s.seed +
-				group));
+			if (s.mode == DenoiseSettings.Mode.SAMPLE) Engine.getInstance().setRandomSeed((int) (s.seed + group));
 			NDArray image = scope.create(all, new Shape(1, in.length, height, width));
 			NDArray out = tiler.run(image, tile -> s.mode == DenoiseSettings.Mode.MEAN ? reverse.mean(tile, start,
 				counter::called) : reverse.sample(tile, start, s.sampler, s.steps, s.sampler ==

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -131,7 +132,7 @@ class DenoiserTest {
 		s.seed = 8;
 		float[] other = run(s, Progress.NONE, noisy).planes[0];
 		assertArrayEquals(first, again, 0f, "the same seed gives the same result");
-		assertFalse(java.util.Arrays.equals(first, other), "another seed gives another sample");
+		assertFalse(Arrays.equals(first, other), "another seed gives another sample");
 		double input = psnr(clean, noisy.plane, 255);
 		double result = psnr(clean, first, 255);
 		assertTrue(result >= input + 3, "input " + input + " dB, result " + result + " dB");

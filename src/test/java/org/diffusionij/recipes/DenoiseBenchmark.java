@@ -18,9 +18,9 @@ import org.diffusionij.pipelines.QualityMetrics;
 /**
  * Denoise Image's benchmark: PSNR and SSIM (8-bit range) on the evaluation images ({@code data/eval-gray}, never
  * used in training; whole images) with white Gaussian noise of σ = 15, 25 and 50 (unclipped, as the DnCNN and
- * BM3D papers add it; {@code java.util.Random} seeded {@value #NOISE_SEED} for each image and σ), for the noisy input, a 3 x 3 median, a
- * Gaussian blur with the best σ per image (searched from 0.3 to 3 in steps of 0.1 against the clean image, so an
- * upper bound for blurring), our {@code mean} mode and our {@code sample} mode (DDPM, {@value #SAMPLE_STEPS}
+ * BM3D papers add it; {@code java.util.Random} seeded {@value #NOISE_SEED} for each image and σ), for the
+ * noisy input, a 3 x 3 median, a Gaussian blur with the best σ per image (searched from 0.3 to 3 in steps of 0.1
+ * against the clean image, so an upper bound for blurring), our {@code mean} mode and our {@code sample} mode (DDPM, {@value #SAMPLE_STEPS}
  * steps, one sample), both told the true σ. Also seconds per megapixel of {@code mean} mode and, over all
  * images at σ = 25, speed and PSNR per tile size (seams would lower PSNR). Prints markdown tables.
  * <p>
@@ -48,7 +48,8 @@ public final class DenoiseBenchmark {
 		DiffusionEngine.inferenceThread();
 		try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
 			Denoiser denoiser = Denoiser.fromFolder(model, manager);
-			denoise(denoiser, noisy(images.get(0), 25), images.get(0), DenoiseSettings.Mode.MEAN, 25, DenoiseSettings.DEFAULT_TILE,
+			GrayImages.Gray warm = images.get(0);
+			denoise(denoiser, noisy(warm, 25), warm, DenoiseSettings.Mode.MEAN, 25, DenoiseSettings.DEFAULT_TILE,
 				manager); // warm-up
 			double meanSeconds = 0, pixels = 0;
 			StringBuilder table = new StringBuilder();
