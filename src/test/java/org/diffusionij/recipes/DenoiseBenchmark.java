@@ -20,8 +20,8 @@ import org.diffusionij.pipelines.QualityMetrics;
  * used in training; whole images) with white Gaussian noise of σ = 15, 25 and 50 (unclipped, as the DnCNN and
  * BM3D papers add it; {@code java.util.Random} seeded {@value #NOISE_SEED} for each image and σ), for the
  * noisy input, a 3 x 3 median, a Gaussian blur with the best σ per image (searched from 0.3 to 3 in steps of 0.1
- * against the clean image, so an upper bound for blurring), our {@code mean} mode and our {@code sample} mode (DDPM, {@value #SAMPLE_STEPS}
- * steps, one sample), both told the true σ. Also seconds per megapixel of {@code mean} mode and, over all
+ * against the clean image, so an upper bound for blurring), our {@code mean} mode and our {@code sample} mode
+ * (DDPM, {@value #SAMPLE_STEPS} steps, one sample), both told the true σ. Also seconds per megapixel of {@code mean} mode and, over all
  * images at σ = 25, speed and PSNR per tile size (seams would lower PSNR). Prints markdown tables.
  * <p>
  * Run from the repository root after {@code mvn -o -q test-compile dependency:build-classpath
