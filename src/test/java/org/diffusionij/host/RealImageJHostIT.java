@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.diffusionij.pipelines.QualityMetrics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,6 +170,29 @@ class RealImageJHostIT {
 		}
 		assertTrue(GenerateFromPromptCommandTest.maxLevelError(result, 1, reference) <= 1, "diffusers' image, " +
 			"8-bit");
+	}
+
+	@Test
+	void denoiseImageFromAMacroSavesABetterImage() throws Exception {
+		Path noisy = Paths.get("samples/camera-noisy.png").toAbsolutePath();
+		Path model = Paths.get("models/denoise-gray").toAbsolutePath();
+		Path saved = home.resolve("denoised.tif");
+		Path log = home.resolve("log.txt");
+		String out = runImageJ("-macro", String.join("\n",
+			"open(\"" + noisy + "\");",
+			"run(\"Denoise Image\", \"model=[" + model + "] sigma=auto\");",
+			"saveAs(\"Tiff\", \"" + saved + "\");",
+			"File.saveString(getInfo(\"log\"), \"" + log + "\");",
+			"run(\"Quit\");"));
+		assertTrue(Files.isRegularFile(log), "the macro did not reach its end; ImageJ said:\n" + out);
+		assertTrue(read(log.toFile()).contains("Denoise Image camera-noisy.png: estimated sigma"), read(log.toFile()));
+		ImagePlus result = IJ.openImage(saved.toString());
+		assertEquals(ImagePlus.GRAY32, result.getType());
+		float[] clean = (float[]) IJ.openImage("samples/camera-clean.png").getProcessor().convertToFloat().getPixels();
+		float[] input = (float[]) IJ.openImage(noisy.toString()).getProcessor().convertToFloat().getPixels();
+		double before = QualityMetrics.psnr(clean, input, 255);
+		double after = QualityMetrics.psnr(clean, (float[]) result.getProcessor().getPixels(), 255);
+		assertTrue(after >= before + 5, "input " + before + " dB, result " + after + " dB");
 	}
 
 	@Test

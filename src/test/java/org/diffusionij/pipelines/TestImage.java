@@ -40,6 +40,13 @@ final class TestImage {
 		}
 	}
 
+	/** The {@code w x h} part of this image whose top left corner is at ({@code x}, {@code y}). */
+	TestImage crop(int x, int y, int w, int h) {
+		float[] out = new float[w * h];
+		for (int r = 0; r < h; r++) System.arraycopy(plane, (y + r) * width + x, out, r * w, w);
+		return new TestImage(out, w, h);
+	}
+
 	/** This image times a factor (for example 257 to turn 8-bit data into 16-bit data). */
 	TestImage scaled(double factor) {
 		float[] out = new float[plane.length];
