@@ -195,6 +195,70 @@ class RealImageJHostIT {
 		assertTrue(after >= before + 5, "input " + before + " dB, result " + after + " dB");
 	}
 
+	/**
+	 * The tour (src/test/resources/tour/tour.ijm): in one ImageJ 1 session, fine-tune the bundled denoiser on a
+	 * real stack for a few steps, denoise a real noisy photograph with the model just trained, and generate an
+	 * image from a prompt with the tiny Stable Diffusion model; every result is checked here.
+	 */
+	@Test
+	void tourOfTheThreeCommands() throws Exception {
+		copyTree(Paths.get("models").toAbsolutePath(), home.resolve("models"));
+		Path stack = home.resolve("cityscape.tif");
+		try (InputStream in = RealImageJHostIT.class.getResourceAsStream(
+			"/imagingbook/sampleimages/GeneralSampleImage-data/CityscapeSmallStack.tif"))
+		{
+			Files.copy(in, stack);
+		}
+		Path noisy = Paths.get("samples/camera-noisy.png").toAbsolutePath();
+		Path sd = Paths.get(RealImageJHostIT.class.getResource("/fixtures/tiny-sd-pipe").toURI());
+		String macro;
+		try (InputStream in = RealImageJHostIT.class.getResourceAsStream("/tour/tour.ijm")) {
+			macro = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		String out = runImageJ("-batch", macro, String.join("|", home.toString(), stack.toString(), noisy.toString(),
+			sd.toString()));
+		Path summary = home.resolve("tour.txt");
+		assertTrue(Files.isRegularFile(summary), "the tour did not reach its end; ImageJ said:\n" + out);
+		String text = read(summary.toFile());
+		assertTrue(text.contains("trained: 1"), text);
+		assertTrue(text.contains("denoised: 256x256 32-bit"), text);
+		assertTrue(text.contains("generated: 64x64 24-bit"), text);
+		assertTrue(read(home.resolve("tour model/training_state.json").toFile()).contains("\"step\": 4"));
+
+		ImagePlus clean = IJ.openImage(Paths.get("samples/camera-clean.png").toAbsolutePath().toString());
+		ImagePlus before = IJ.openImage(noisy.toString());
+		ImagePlus denoised = IJ.openImage(home.resolve("denoised.tif").toString());
+		double gain = psnr(clean, denoised) - psnr(clean, before);
+		assertTrue(gain > 5, "the fine-tuned model denoises: PSNR gain " + gain + " dB");
+
+		ImagePlus generated = IJ.openImage(home.resolve("generated.tif").toString());
+		float[] reference;
+		try (org.diffusionij.io.SafetensorsReader ref = org.diffusionij.io.SafetensorsReader.open(Paths.get(
+			RealImageJHostIT.class.getResource("/fixtures/ref/sd_pipeline_pndm.safetensors").toURI())))
+		{
+			reference = ref.floats("image");
+		}
+		assertTrue(GenerateFromPromptCommandTest.maxLevelError(generated, 1, reference) <= 1, "diffusers' image");
+	}
+
+	private static double psnr(ImagePlus clean, ImagePlus other) {
+		float[] a = (float[]) clean.getProcessor().convertToFloatProcessor().getPixels();
+		float[] b = (float[]) other.getProcessor().convertToFloatProcessor().getPixels();
+		double se = 0;
+		for (int i = 0; i < a.length; i++) se += (a[i] - b[i]) * (double) (a[i] - b[i]);
+		return 10 * Math.log10(255.0 * 255.0 / (se / a.length));
+	}
+
+	private static void copyTree(Path from, Path to) throws IOException {
+		try (java.util.stream.Stream<Path> s = Files.walk(from)) {
+			for (Path p : (Iterable<Path>) s::iterator) {
+				Path dest = to.resolve(from.relativize(p).toString());
+				if (Files.isDirectory(p)) Files.createDirectories(dest);
+				else if (!p.getFileName().toString().startsWith("training_state")) Files.copy(p, dest);
+			}
+		}
+	}
+
 	@Test
 	void aWrongKeyStopsTheMacroWithAMessage() throws Exception {
 		String out = runImageJ("-batch", String.join("\n",
@@ -208,6 +272,11 @@ class RealImageJHostIT {
 
 	/** Runs ImageJ 1 on a macro under xvfb-run and returns what it printed. */
 	private String runImageJ(String mode, String macro) throws IOException, InterruptedException {
+		return runImageJ(mode, macro, null);
+	}
+
+	/** Runs {@code macro} in ImageJ 1 under Xvfb; {@code argument} (or null) is what getArgument() returns. */
+	private String runImageJ(String mode, String macro, String argument) throws IOException, InterruptedException {
 		Path macroFile = home.resolve("test.ijm");
 		Files.write(macroFile, macro.getBytes(StandardCharsets.UTF_8));
 		String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
@@ -216,6 +285,7 @@ class RealImageJHostIT {
 		List<String> command = new ArrayList<>(Arrays.asList("xvfb-run", "-a", java,
 			"-Duser.home=" + home, "-DENGINE_CACHE_DIR=" + djlCache, "-cp", IJ_JAR.toString(), "ij.ImageJ", "-ijpath", home.toString(), mode,
 			macroFile.toString()));
+		if (argument != null) command.add(argument);
 		File output = home.resolve("imagej-output.txt").toFile();
 		Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
 		if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
