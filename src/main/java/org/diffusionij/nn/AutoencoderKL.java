@@ -5,9 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -17,11 +14,9 @@ import org.diffusionij.io.ConfigJson;
  * multiplies encoded latents by it and divides latents by it before decoding. Parameters are named exactly as
  * diffusers' safetensors keys.
  */
-public final class AutoencoderKL {
+public final class AutoencoderKL extends DiffusersModel {
 
 	private final AutoencoderKLConfig config;
-	private final ConfigJson configJson;
-	private final ParameterStore store = new ParameterStore();
 	private final Encoder encoder;
 	private final Conv2d quantConv;
 	private final Conv2d postQuantConv;
@@ -29,7 +24,7 @@ public final class AutoencoderKL {
 
 	/** Builds the network described by {@code configJson}; unsupported values fail with the key's name. */
 	public AutoencoderKL(ConfigJson configJson) {
-		this.configJson = configJson;
+		super(configJson);
 		AutoencoderKLConfig c = new AutoencoderKLConfig(configJson);
 		this.config = c;
 		int latent = c.latentChannels;
@@ -58,31 +53,6 @@ public final class AutoencoderKL {
 	/** Spatial reduction of the latents: 2^(blocks-1), 8 for Stable Diffusion. */
 	public int downscaleFactor() {
 		return 1 << (config.blockOutChannels.length - 1);
-	}
-
-	/** Config keys present in the file that this implementation did not read (reported to the user). */
-	public List<String> unusedConfigKeys() {
-		return configJson.unusedKeys();
-	}
-
-	/** The parameters by diffusers name, in a stable (construction) order. */
-	public LinkedHashMap<String, NDArray> parameters() {
-		return store.arrays();
-	}
-
-	/** Number of scalar parameters. */
-	public long parameterCount() {
-		return store.count();
-	}
-
-	/** Sets the weights from a diffusers state dict; see {@link ParameterStore#load}. */
-	public void load(Map<String, NDArray> weights) {
-		store.load(weights);
-	}
-
-	/** Fresh PyTorch-default weights in {@code manager}, reproducible from {@code seed}. */
-	public void initialize(NDManager manager, long seed) {
-		store.initialize(manager, seed);
 	}
 
 	/**

@@ -6,9 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -17,11 +15,9 @@ import org.diffusionij.io.ConfigJson;
  * {@link UNet2DModel}: build, then {@link #load} a checkpoint or {@link #initialize} fresh weights. The forward
  * pass is diffusers' function (verified against tensors diffusers produced) on libtorch ops.
  */
-public final class UNet2DConditionModel {
+public final class UNet2DConditionModel extends DiffusersModel {
 
 	private final UNet2DConditionConfig config;
-	private final ConfigJson configJson;
-	private final ParameterStore store = new ParameterStore();
 	private final Timesteps timeProj;
 	private final TimestepEmbedding timeEmbedding;
 	private final Conv2d convIn;
@@ -33,7 +29,7 @@ public final class UNet2DConditionModel {
 
 	/** Builds the network described by {@code configJson}; unsupported values fail with the key's name. */
 	public UNet2DConditionModel(ConfigJson configJson) {
-		this.configJson = configJson;
+		super(configJson);
 		UNet2DConditionConfig c = new UNet2DConditionConfig(configJson);
 		this.config = c;
 		int[] boc = c.blockOutChannels;
@@ -90,36 +86,6 @@ public final class UNet2DConditionModel {
 
 	public UNet2DConditionConfig config() {
 		return config;
-	}
-
-	/** Config keys present in the file that this implementation did not read (reported to the user). */
-	public List<String> unusedConfigKeys() {
-		return configJson.unusedKeys();
-	}
-
-	/** The parameters by diffusers name, in a stable (construction) order. */
-	public LinkedHashMap<String, NDArray> parameters() {
-		return store.arrays();
-	}
-
-	/** The parameter store (shapes, gradient switch). */
-	public ParameterStore parameterStore() {
-		return store;
-	}
-
-	/** Number of scalar parameters. */
-	public long parameterCount() {
-		return store.count();
-	}
-
-	/** Sets the weights from a diffusers state dict; see {@link ParameterStore#load}. */
-	public void load(Map<String, NDArray> weights) {
-		store.load(weights);
-	}
-
-	/** Fresh PyTorch-default weights in {@code manager}, reproducible from {@code seed}. */
-	public void initialize(NDManager manager, long seed) {
-		store.initialize(manager, seed);
 	}
 
 	/**

@@ -6,9 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -18,14 +16,12 @@ import org.diffusionij.io.ConfigJson;
  * The forward pass is the same function as diffusers' (verified against tensors diffusers produced) and is
  * differentiable, because every step is a libtorch op on DJL arrays.
  */
-public final class UNet2DModel {
+public final class UNet2DModel extends DiffusersModel {
 
 	/** File name of the weights in a diffusers model folder. */
 	public static final String WEIGHTS_NAME = "diffusion_pytorch_model.safetensors";
 
 	private final UNet2DConfig config;
-	private final ConfigJson configJson;
-	private final ParameterStore store = new ParameterStore();
 	private final Timesteps timeProj;
 	private final TimestepEmbedding timeEmbedding;
 	private final Conv2d convIn;
@@ -37,7 +33,7 @@ public final class UNet2DModel {
 
 	/** Builds the network described by {@code config}; unsupported values fail with the key's name. */
 	public UNet2DModel(ConfigJson configJson) {
-		this.configJson = configJson;
+		super(configJson);
 		UNet2DConfig c = new UNet2DConfig(configJson);
 		this.config = c;
 		int[] boc = c.blockOutChannels;
@@ -85,36 +81,6 @@ public final class UNet2DModel {
 
 	public UNet2DConfig config() {
 		return config;
-	}
-
-	/** Config keys present in the file that this implementation did not read (reported to the user). */
-	public List<String> unusedConfigKeys() {
-		return configJson.unusedKeys();
-	}
-
-	/** The parameters by diffusers name, in a stable (construction) order. */
-	public LinkedHashMap<String, NDArray> parameters() {
-		return store.arrays();
-	}
-
-	/** The parameter store (shapes, gradient switch). */
-	public ParameterStore parameterStore() {
-		return store;
-	}
-
-	/** Number of scalar parameters. */
-	public long parameterCount() {
-		return store.count();
-	}
-
-	/** Sets the weights from a diffusers state dict; see {@link ParameterStore#load}. */
-	public void load(Map<String, NDArray> weights) {
-		store.load(weights);
-	}
-
-	/** Fresh PyTorch-default weights in {@code manager}, reproducible from {@code seed}. */
-	public void initialize(NDManager manager, long seed) {
-		store.initialize(manager, seed);
 	}
 
 	/**
