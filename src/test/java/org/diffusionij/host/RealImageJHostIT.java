@@ -254,7 +254,7 @@ class RealImageJHostIT {
 			for (Path p : (Iterable<Path>) s::iterator) {
 				Path dest = to.resolve(from.relativize(p).toString());
 				if (Files.isDirectory(p)) Files.createDirectories(dest);
-				else if (!p.getFileName().toString().startsWith("training_state")) Files.copy(p, dest);
+				else if (!p.getFileName().toString().equals("training_state.safetensors")) Files.copy(p, dest);
 			}
 		}
 	}

@@ -74,7 +74,8 @@ public final class TrainingStart {
 	/**
 	 * Fine-tunes the model folder {@code init}: its UNet weights and config, its scheduler (with the chosen
 	 * prediction type) and its {@code normalization.json} (percentile 1/99.8 when it has none). When the folder
-	 * was itself trained here, its timestep sampling is kept, so a denoiser stays a denoiser.
+	 * was itself trained here (its {@code training_state.json} says how; bundled models ship that file without the
+	 * large tensor state), its timestep sampling is kept, so a denoiser stays a denoiser.
 	 */
 	public static TrainingStart fineTune(Path init, TrainingSettings settings, NDManager manager) throws IOException {
 		if (!Files.isRegularFile(init.resolve("unet/config.json"))) {
@@ -89,7 +90,7 @@ public final class TrainingStart {
 		Path norm = init.resolve(TrainingFolder.NORMALIZATION);
 		Normalization normalization = Files.isRegularFile(norm) ? Normalization.fromJson(ConfigJson.load(norm).json())
 			: Normalization.percentile();
-		if (TrainingFolder.hasState(init)) {
+		if (Files.isRegularFile(init.resolve(TrainingFolder.STATE_JSON))) {
 			TrainingSettings before = TrainingSettings.fromJson(ConfigJson.load(init.resolve(TrainingFolder.STATE_JSON))
 				.json().getAsJsonObject("settings"));
 			settings.timestepSampling = before.timestepSampling;
