@@ -25,11 +25,11 @@ import org.diffusionij.schedulers.Schedulers;
 
 /**
  * The recipe of the bundled denoising model {@code models/denoise-gray}: run it with
- * {@code models/denoise-gray/train.sh} (which calls this class with {@code data/train-gray} and the output
+ * {@code recipes/train-denoise-gray.sh} (which calls this class with {@code data/train-gray} and the output
  * folder). Each training image is mapped by the same percentile normalisation that Denoise Image applies
  * (1 / 99.8 %, then to [−1, 1]); noise levels are drawn log-uniformly where denoising happens (σ from 0.01 to
  * 1 in the network's units, i.e. about 1 to 130 grey levels on 8-bit data), with the epsilon objective.
- * Prints one line per 50 steps; resumes from the folder's checkpoint when run again.
+ * Prints one line per 50 steps; resumes when the folder holds its full training state.
  */
 public final class BundledDenoiserRecipe {
 
