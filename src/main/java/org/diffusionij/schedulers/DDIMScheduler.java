@@ -4,7 +4,6 @@ import static org.diffusionij.schedulers.StepMath.sqrt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -14,25 +13,21 @@ import org.diffusionij.io.ConfigJson;
  * {@code rescale_betas_zero_snr}, all prediction types. Not implemented, and refused by name:
  * {@code thresholding}.
  */
-public final class DDIMScheduler implements Scheduler {
+public final class DDIMScheduler extends ConfiguredScheduler {
 
 	public static final String CLASS_NAME = "DDIMScheduler";
 
-	private final ConfigReader reader;
-	private final BetaSchedule schedule;
 	private final boolean clipSample;
 	private final float clipSampleRange;
 	private final float finalAlphaCumprod;
 	private final int stepsOffset;
 	private final PredictionType predictionType;
 	private final String timestepSpacing;
-	private float[] timesteps;
 	private int numInferenceSteps;
 	private float eta;
 
 	public DDIMScheduler(ConfigJson config) {
-		reader = new ConfigReader(config);
-		schedule = new BetaSchedule(reader, true, false);
+		super(CLASS_NAME, config, true, false);
 		clipSample = reader.getBoolean("clip_sample", true);
 		boolean setAlphaToOne = reader.getBoolean("set_alpha_to_one", true);
 		stepsOffset = reader.getInt("steps_offset", 0);
@@ -63,21 +58,6 @@ public final class DDIMScheduler implements Scheduler {
 	}
 
 	@Override
-	public String className() {
-		return CLASS_NAME;
-	}
-
-	@Override
-	public JsonObject config() {
-		return reader.toJson(CLASS_NAME);
-	}
-
-	@Override
-	public BetaSchedule schedule() {
-		return schedule;
-	}
-
-	@Override
 	public void setTimesteps(int numInferenceSteps) {
 		if (numInferenceSteps < 1 || numInferenceSteps > schedule.numTrainTimesteps) throw new IllegalArgumentException(
 			"Steps must be between 1 and num_train_timesteps (" + schedule.numTrainTimesteps + "), not " +
@@ -86,21 +66,6 @@ public final class DDIMScheduler implements Scheduler {
 		timesteps = new float[t.length];
 		for (int i = 0; i < t.length; i++) timesteps[i] = t[i];
 		this.numInferenceSteps = numInferenceSteps;
-	}
-
-	@Override
-	public float[] timesteps() {
-		return timesteps.clone();
-	}
-
-	@Override
-	public float initNoiseSigma() {
-		return 1f;
-	}
-
-	@Override
-	public NDArray scaleModelInput(NDArray sample, float timestep) {
-		return sample;
 	}
 
 	@Override

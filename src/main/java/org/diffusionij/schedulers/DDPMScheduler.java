@@ -5,7 +5,6 @@ import static org.diffusionij.schedulers.StepMath.sqrt;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -16,24 +15,20 @@ import org.diffusionij.io.ConfigJson;
  * Not implemented, and refused by name: {@code thresholding}, {@code fixed_large_log} (whose square root of a
  * negative log is NaN in diffusers too).
  */
-public final class DDPMScheduler implements Scheduler {
+public final class DDPMScheduler extends ConfiguredScheduler {
 
 	public static final String CLASS_NAME = "DDPMScheduler";
 
-	private final ConfigReader reader;
-	private final BetaSchedule schedule;
 	private final String varianceType;
 	private final boolean clipSample;
 	private final float clipSampleRange;
 	private final PredictionType predictionType;
 	private final String timestepSpacing;
 	private final int stepsOffset;
-	private float[] timesteps;
 	private boolean inference;
 
 	public DDPMScheduler(ConfigJson config) {
-		reader = new ConfigReader(config);
-		schedule = new BetaSchedule(reader, true, false);
+		super(CLASS_NAME, config, true, false);
 		varianceType = reader.getString("variance_type", "fixed_small", "fixed_small", "fixed_small_log",
 			"fixed_large", "learned", "learned_range");
 		clipSample = reader.getBoolean("clip_sample", true);
@@ -51,21 +46,6 @@ public final class DDPMScheduler implements Scheduler {
 	}
 
 	@Override
-	public String className() {
-		return CLASS_NAME;
-	}
-
-	@Override
-	public JsonObject config() {
-		return reader.toJson(CLASS_NAME);
-	}
-
-	@Override
-	public BetaSchedule schedule() {
-		return schedule;
-	}
-
-	@Override
 	public void setTimesteps(int numInferenceSteps) {
 		if (numInferenceSteps < 1 || numInferenceSteps > schedule.numTrainTimesteps) throw new IllegalArgumentException(
 			"Steps must be between 1 and num_train_timesteps (" + schedule.numTrainTimesteps + "), not " +
@@ -74,21 +54,6 @@ public final class DDPMScheduler implements Scheduler {
 		timesteps = new float[t.length];
 		for (int i = 0; i < t.length; i++) timesteps[i] = t[i];
 		inference = true;
-	}
-
-	@Override
-	public float[] timesteps() {
-		return timesteps.clone();
-	}
-
-	@Override
-	public float initNoiseSigma() {
-		return 1f;
-	}
-
-	@Override
-	public NDArray scaleModelInput(NDArray sample, float timestep) {
-		return sample;
 	}
 
 	/** diffusers' {@code previous_timestep}: the next entry of the schedule, −1 after the last. */

@@ -4,7 +4,6 @@ import static org.diffusionij.schedulers.StepMath.sqrt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import java.util.Arrays;
 import org.diffusionij.io.ConfigJson;
 
@@ -17,12 +16,10 @@ import org.diffusionij.io.ConfigJson;
  * refused by name: third order, SDE and non-++ variants, heun, thresholding, learned variance, exponential,
  * beta, Lu-lambda and flow sigmas, dynamic shifting.
  */
-public final class DPMSolverMultistepScheduler implements Scheduler {
+public final class DPMSolverMultistepScheduler extends ConfiguredScheduler {
 
 	public static final String CLASS_NAME = "DPMSolverMultistepScheduler";
 
-	private final ConfigReader reader;
-	private final BetaSchedule schedule;
 	private final int solverOrder;
 	private final PredictionType predictionType;
 	private final boolean lowerOrderFinal, eulerAtFinal, useKarrasSigmas, finalSigmaMin;
@@ -31,14 +28,12 @@ public final class DPMSolverMultistepScheduler implements Scheduler {
 	private final int stepsOffset;
 	private final HeldArrays held = new HeldArrays();
 	private final NDArray[] modelOutputs;
-	private float[] timesteps;
 	private float[] sigmas;
 	private int numInferenceSteps, lowerOrderNums;
 	private Integer stepIndex, beginIndex;
 
 	public DPMSolverMultistepScheduler(ConfigJson config) {
-		reader = new ConfigReader(config);
-		schedule = new BetaSchedule(reader, true, true);
+		super(CLASS_NAME, config, true, true);
 		solverOrder = reader.getInt("solver_order", 2);
 		if (solverOrder < 1 || solverOrder > 2) throw reader.unsupported("solver_order", solverOrder, "1, 2");
 		predictionType = PredictionType.of(reader.getString("prediction_type", "epsilon", "epsilon",
@@ -68,21 +63,6 @@ public final class DPMSolverMultistepScheduler implements Scheduler {
 		double[] all = Timesteps.linspace(0, n - 1, n);
 		timesteps = new float[n];
 		for (int i = 0; i < n; i++) timesteps[i] = (float) all[n - 1 - i];
-	}
-
-	@Override
-	public String className() {
-		return CLASS_NAME;
-	}
-
-	@Override
-	public JsonObject config() {
-		return reader.toJson(CLASS_NAME);
-	}
-
-	@Override
-	public BetaSchedule schedule() {
-		return schedule;
 	}
 
 	@Override
@@ -149,24 +129,9 @@ public final class DPMSolverMultistepScheduler implements Scheduler {
 		return count;
 	}
 
-	@Override
-	public float[] timesteps() {
-		return timesteps.clone();
-	}
-
 	/** The sigmas of the current schedule, one more than timesteps (the last is 0 or σ<sub>min</sub>). */
 	public float[] sigmas() {
 		return sigmas.clone();
-	}
-
-	@Override
-	public float initNoiseSigma() {
-		return 1f;
-	}
-
-	@Override
-	public NDArray scaleModelInput(NDArray sample, float timestep) {
-		return sample;
 	}
 
 	@Override

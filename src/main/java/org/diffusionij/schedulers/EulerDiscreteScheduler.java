@@ -4,7 +4,6 @@ import static org.diffusionij.schedulers.StepMath.sqrt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -17,25 +16,21 @@ import org.diffusionij.io.ConfigJson;
  * {@code leading} spacing (e.g. Stable Diffusion's PNDM config) the initial noise is √(σ<sub>max</sub>² + 1),
  * as in diffusers.
  */
-public final class EulerDiscreteScheduler implements Scheduler {
+public final class EulerDiscreteScheduler extends ConfiguredScheduler {
 
 	public static final String CLASS_NAME = "EulerDiscreteScheduler";
 
-	private final ConfigReader reader;
-	private final BetaSchedule schedule;
 	private final PredictionType predictionType;
 	private final boolean useKarrasSigmas;
 	private final Double sigmaMin, sigmaMax;
 	private final String timestepSpacing;
 	private final int stepsOffset;
 	private final boolean finalSigmaMin;
-	private float[] timesteps;
 	private float[] sigmas;
 	private Integer stepIndex, beginIndex;
 
 	public EulerDiscreteScheduler(ConfigJson config) {
-		reader = new ConfigReader(config);
-		schedule = new BetaSchedule(reader, true, true);
+		super(CLASS_NAME, config, true, true);
 		String prediction = reader.getString("prediction_type", "epsilon", "epsilon", "v_prediction", "sample",
 			"original_sample");
 		predictionType = PredictionType.of(prediction.equals("original_sample") ? "sample" : prediction,
@@ -62,21 +57,6 @@ public final class EulerDiscreteScheduler implements Scheduler {
 			sigmas[i] = train[n - 1 - i];
 			timesteps[i] = (float) all[n - 1 - i];
 		}
-	}
-
-	@Override
-	public String className() {
-		return CLASS_NAME;
-	}
-
-	@Override
-	public JsonObject config() {
-		return reader.toJson(CLASS_NAME);
-	}
-
-	@Override
-	public BetaSchedule schedule() {
-		return schedule;
 	}
 
 	@Override
@@ -110,11 +90,6 @@ public final class EulerDiscreteScheduler implements Scheduler {
 		sigmas[n] = finalSigmaMin ? train[0] : 0f;
 		stepIndex = null;
 		beginIndex = null;
-	}
-
-	@Override
-	public float[] timesteps() {
-		return timesteps.clone();
 	}
 
 	/** The sigmas of the current schedule, one more than timesteps (the last is 0 or σ<sub>min</sub>). */

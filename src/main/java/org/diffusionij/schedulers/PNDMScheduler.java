@@ -4,7 +4,6 @@ import static org.diffusionij.schedulers.StepMath.sqrt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.diffusionij.io.ConfigJson;
@@ -16,19 +15,16 @@ import org.diffusionij.io.ConfigJson;
  * [801, 601, 601, 401, 201, 1] for 5 steps); without it (diffusers' default) three Runge–Kutta steps of four
  * calls each start the multistep history (N + 9 calls, at least 4 steps).
  */
-public final class PNDMScheduler implements Scheduler {
+public final class PNDMScheduler extends ConfiguredScheduler {
 
 	public static final String CLASS_NAME = "PNDMScheduler";
 
-	private final ConfigReader reader;
-	private final BetaSchedule schedule;
 	private final float finalAlphaCumprod;
 	private final PredictionType predictionType;
 	private final String timestepSpacing;
 	private final int stepsOffset;
 	private final HeldArrays held = new HeldArrays();
 	private final List<NDArray> ets = new ArrayList<>();
-	private float[] timesteps = new float[0];
 	private int numInferenceSteps;
 	private int counter;
 	private final boolean skipPrkSteps;
@@ -36,8 +32,7 @@ public final class PNDMScheduler implements Scheduler {
 	private NDArray curSample, curModelOutput;
 
 	public PNDMScheduler(ConfigJson config) {
-		reader = new ConfigReader(config);
-		schedule = new BetaSchedule(reader, false, false);
+		super(CLASS_NAME, config, false, false);
 		skipPrkSteps = reader.getBoolean("skip_prk_steps", false);
 		boolean setAlphaToOne = reader.getBoolean("set_alpha_to_one", false);
 		predictionType = PredictionType.of(reader.getString("prediction_type", "epsilon", "epsilon",
@@ -45,21 +40,6 @@ public final class PNDMScheduler implements Scheduler {
 		timestepSpacing = reader.getString("timestep_spacing", "leading", "linspace", "leading", "trailing");
 		stepsOffset = reader.getInt("steps_offset", 0);
 		finalAlphaCumprod = setAlphaToOne ? 1f : schedule.alphaCumprod(0);
-	}
-
-	@Override
-	public String className() {
-		return CLASS_NAME;
-	}
-
-	@Override
-	public JsonObject config() {
-		return reader.toJson(CLASS_NAME);
-	}
-
-	@Override
-	public BetaSchedule schedule() {
-		return schedule;
 	}
 
 	@Override
@@ -110,21 +90,6 @@ public final class PNDMScheduler implements Scheduler {
 		curModelOutput = null;
 		counter = 0;
 		held.close();
-	}
-
-	@Override
-	public float[] timesteps() {
-		return timesteps.clone();
-	}
-
-	@Override
-	public float initNoiseSigma() {
-		return 1f;
-	}
-
-	@Override
-	public NDArray scaleModelInput(NDArray sample, float timestep) {
-		return sample;
 	}
 
 	@Override

@@ -1,0 +1,56 @@
+package org.diffusionij.schedulers;
+
+import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
+import org.diffusionij.io.ConfigJson;
+
+/**
+ * What every scheduler here shares: its diffusers class name, the config it was read from (written back with
+ * {@link #config()}, as diffusers' {@code save_config} does), its beta schedule and its current timesteps; and
+ * the defaults of the schedulers that work on unscaled samples (initial noise σ 1, no input scaling).
+ */
+abstract class ConfiguredScheduler implements Scheduler {
+
+	private final String className;
+	protected final ConfigReader reader;
+	protected final BetaSchedule schedule;
+	/** The current schedule's timesteps (training timesteps until {@code setTimesteps}). */
+	protected float[] timesteps = new float[0];
+
+	/** Reads the beta schedule of {@code config}; the flags are {@link BetaSchedule}'s. */
+	ConfiguredScheduler(String className, ConfigJson config, boolean hasRescale, boolean finiteTerminalSigma) {
+		this.className = className;
+		this.reader = new ConfigReader(config);
+		this.schedule = new BetaSchedule(reader, hasRescale, finiteTerminalSigma);
+	}
+
+	@Override
+	public final String className() {
+		return className;
+	}
+
+	@Override
+	public final JsonObject config() {
+		return reader.toJson(className);
+	}
+
+	@Override
+	public final BetaSchedule schedule() {
+		return schedule;
+	}
+
+	@Override
+	public final float[] timesteps() {
+		return timesteps.clone();
+	}
+
+	@Override
+	public float initNoiseSigma() {
+		return 1f;
+	}
+
+	@Override
+	public NDArray scaleModelInput(NDArray sample, float timestep) {
+		return sample;
+	}
+}
