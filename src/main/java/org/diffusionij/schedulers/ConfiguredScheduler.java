@@ -53,4 +53,32 @@ abstract class ConfiguredScheduler implements Scheduler {
 	public NDArray scaleModelInput(NDArray sample, float timestep) {
 		return sample;
 	}
+
+	/** Refuses a step count outside 1 … num_train_timesteps, as every scheduler here must. */
+	protected final void checkStepCount(int n) {
+		if (n < 1 || n > schedule.numTrainTimesteps) throw new IllegalArgumentException("Steps must be between 1 " +
+			"and num_train_timesteps (" + schedule.numTrainTimesteps + "), not " + n + ".");
+	}
+
+	/** Sets {@link #timesteps} to the integer schedule of {@code n} steps ({@link Timesteps#descending}). */
+	protected final void setDescendingTimesteps(int n, String spacing, int stepsOffset) {
+		checkStepCount(n);
+		long[] t = Timesteps.descending(spacing, schedule.numTrainTimesteps, n, stepsOffset);
+		timesteps = new float[t.length];
+		for (int i = 0; i < t.length; i++) timesteps[i] = t[i];
+	}
+
+	/**
+	 * diffusers' {@code index_for_timestep}: the position of {@code timestep} in the current schedule, the second
+	 * one when it repeats (so image-to-image starts right), or −1 when it is absent.
+	 */
+	protected final int indexOf(float timestep) {
+		int first = -1;
+		for (int i = 0; i < timesteps.length; i++) {
+			if (timesteps[i] != timestep) continue;
+			if (first >= 0) return i;
+			first = i;
+		}
+		return first;
+	}
 }

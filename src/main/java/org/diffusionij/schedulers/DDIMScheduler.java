@@ -59,12 +59,7 @@ public final class DDIMScheduler extends ConfiguredScheduler {
 
 	@Override
 	public void setTimesteps(int numInferenceSteps) {
-		if (numInferenceSteps < 1 || numInferenceSteps > schedule.numTrainTimesteps) throw new IllegalArgumentException(
-			"Steps must be between 1 and num_train_timesteps (" + schedule.numTrainTimesteps + "), not " +
-				numInferenceSteps + ".");
-		long[] t = Timesteps.descending(timestepSpacing, schedule.numTrainTimesteps, numInferenceSteps, stepsOffset);
-		timesteps = new float[t.length];
-		for (int i = 0; i < t.length; i++) timesteps[i] = t[i];
+		setDescendingTimesteps(numInferenceSteps, timestepSpacing, stepsOffset);
 		this.numInferenceSteps = numInferenceSteps;
 	}
 

@@ -68,8 +68,7 @@ public final class DPMSolverMultistepScheduler extends ConfiguredScheduler {
 	@Override
 	public void setTimesteps(int n) {
 		int numTrain = schedule.numTrainTimesteps;
-		if (n < 1 || n > numTrain) throw new IllegalArgumentException("Steps must be between 1 and " +
-			"num_train_timesteps (" + numTrain + "), not " + n + ".");
+		checkStepCount(n);
 		int last = numTrain - clippedIndex();
 		long[] t = new long[n];
 		switch (timestepSpacing) {
@@ -139,15 +138,10 @@ public final class DPMSolverMultistepScheduler extends ConfiguredScheduler {
 		this.beginIndex = beginIndex;
 	}
 
-	/** diffusers' {@code index_for_timestep}: the second match if it repeats, the last step if absent. */
+	/** diffusers' {@code index_for_timestep} of this scheduler: the last step when the timestep is absent. */
 	private int indexForTimestep(float timestep) {
-		int first = -1;
-		for (int i = 0; i < timesteps.length; i++) {
-			if (timesteps[i] != timestep) continue;
-			if (first >= 0) return i;
-			first = i;
-		}
-		return first >= 0 ? first : timesteps.length - 1;
+		int i = indexOf(timestep);
+		return i >= 0 ? i : timesteps.length - 1;
 	}
 
 	@Override

@@ -62,8 +62,7 @@ public final class EulerDiscreteScheduler extends ConfiguredScheduler {
 	@Override
 	public void setTimesteps(int n) {
 		int numTrain = schedule.numTrainTimesteps;
-		if (n < 1 || n > numTrain) throw new IllegalArgumentException("Steps must be between 1 and " +
-			"num_train_timesteps (" + numTrain + "), not " + n + ".");
+		checkStepCount(n);
 		double[] t = new double[n];
 		if (timestepSpacing.equals("linspace")) {
 			double[] l = Timesteps.linspace(0, numTrain - 1, n);
@@ -110,16 +109,11 @@ public final class EulerDiscreteScheduler extends ConfiguredScheduler {
 		this.beginIndex = beginIndex;
 	}
 
-	/** diffusers' {@code index_for_timestep}: the second match if the timestep repeats, so img2img starts right. */
+	/** diffusers' {@code index_for_timestep} of this scheduler: an absent timestep is an error. */
 	private int indexForTimestep(float timestep) {
-		int first = -1;
-		for (int i = 0; i < timesteps.length; i++) {
-			if (timesteps[i] != timestep) continue;
-			if (first >= 0) return i;
-			first = i;
-		}
-		if (first < 0) throw new IllegalArgumentException("Timestep " + timestep + " is not in the schedule.");
-		return first;
+		int i = indexOf(timestep);
+		if (i < 0) throw new IllegalArgumentException("Timestep " + timestep + " is not in the schedule.");
+		return i;
 	}
 
 	private int stepIndex(float timestep) {
