@@ -48,15 +48,22 @@ public final class AdamW {
 			NDArray mt = m.computeIfAbsent(e.getKey(), k -> stateManager.zeros(p.getShape()));
 			NDArray vt = v.computeIfAbsent(e.getKey(), k -> stateManager.zeros(p.getShape()));
 			try (NDManager s = p.getManager().newSubManager()) {
-				NDArray gs = g.duplicate();
-				gs.attach(s);
 				if (weightDecay != 0) p.muli(1 - lr * weightDecay);
-				mt.muli(beta1).addi(gs.mul(1 - beta1));
-				vt.muli(beta2).addi(gs.square().muli(1 - beta2));
-				NDArray denom = vt.sqrt().divi(Math.sqrt(bc2)).addi(eps);
-				p.subi(mt.div(denom).muli(stepSize));
+				mt.muli(beta1).addi(temporary(g.mul(1 - beta1), s));
+				vt.muli(beta2).addi(temporary(g.square(), s).muli(1 - beta2));
+				NDArray denom = temporary(vt.sqrt(), s).divi(Math.sqrt(bc2)).addi(eps);
+				p.subi(temporary(mt.div(denom), s).muli(stepSize));
 			}
 		}
+	}
+
+	/**
+	 * Moves an intermediate into the update's scope: an operation's result lands in its first operand's manager,
+	 * which for the moments is the long-lived state manager, where it would pile up step after step.
+	 */
+	private static NDArray temporary(NDArray x, NDManager scope) {
+		x.attach(scope);
+		return x;
 	}
 
 	/** The state as named arrays ({@code exp_avg.<name>}, {@code exp_avg_sq.<name>}) for a checkpoint. */

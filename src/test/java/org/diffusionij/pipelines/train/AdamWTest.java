@@ -42,6 +42,25 @@ class AdamWTest {
 		}
 	}
 
+	/** The moments live in the state manager; nothing else an update makes may stay there. */
+	@Test
+	void updatesLeaveNoArraysBehind() {
+		DiffusionEngine.start();
+		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+			NDArray p = m.create(new float[] { 0.5f, -1.25f, 2f });
+			AdamW opt = new AdamW(0.9, 0.999, 1e-8, 0.01);
+			int afterFirst = -1;
+			for (int t = 0; t < 21; t++) {
+				try (NDManager step = m.newSubManager()) {
+					NDArray g = step.create(new float[] { 0.1f * t, -0.2f, 0.3f });
+					opt.update(Collections.singletonMap("w", p), Collections.singletonMap("w", g), 1e-2, m);
+				}
+				if (t == 0) afterFirst = m.getManagedArrays().size();
+			}
+			assertEquals(afterFirst, m.getManagedArrays().size());
+		}
+	}
+
 	@Test
 	void cosineScheduleWithWarmup() {
 		LearningRateSchedule s = new LearningRateSchedule(1e-3, 10, 110);
