@@ -49,6 +49,7 @@ public final class UnconditionalPipeline {
 			float t = timesteps[i];
 			try (NDManager step = Scopes.step(manager)) {
 				NDArray input = scheduler.scaleModelInput(image, t);
+				if (input != image) input.attach(step); // a scaled copy lands in the image's manager otherwise
 				NDArray modelOutput = unet.forward(input, step.create(new float[] { t }));
 				modelOutput.attach(step);
 				SchedulerOutput out = scheduler.step(modelOutput, t, image);

@@ -49,14 +49,17 @@ public final class StableDiffusionPipeline {
 			Latents start = initialLatents(r, scheduler, timesteps[0], run);
 			NDArray latents = start.latents;
 			int unetChannels = model.unet.config().inChannels;
+			NDArray inpaintInputs = unetChannels == 9 ? NDArrays.concat(new NDList(guidedCopy(start.maskLatent, r),
+				guidedCopy(start.maskedImageLatents, r)), 1) : null;
 			for (int i = 0; i < timesteps.length; i++) {
 				progress.checkCancelled();
 				float t = timesteps[i];
 				try (NDManager step = Scopes.step(run)) {
-					NDArray input = r.guided() ? NDArrays.concat(new NDList(latents, latents)) : latents;
+					// results land in their first operand's manager: keep this step's intermediates in its scope
+					NDArray input = r.guided() ? inStep(NDArrays.concat(new NDList(latents, latents)), step) : latents;
 					input = scheduler.scaleModelInput(input, t);
-					if (unetChannels == 9) input = NDArrays.concat(new NDList(input, guidedCopy(start.maskLatent, r),
-						guidedCopy(start.maskedImageLatents, r)), 1);
+					if (input != latents) input.attach(step);
+					if (inpaintInputs != null) input = NDArrays.concat(new NDList(input, inpaintInputs), 1);
 					NDArray noise = model.unet.forward(input, step.create(new float[] { t }), embeddings);
 					noise.attach(step);
 					if (r.guided()) {
@@ -64,7 +67,7 @@ public final class StableDiffusionPipeline {
 						noise = halves.get(0).add(halves.get(1).sub(halves.get(0)).mul(r.guidance));
 					}
 					NDArray next = scheduler.step(noise, t, latents).prevSample;
-					if (start.imageLatents != null && unetChannels == 4) next = blend(next, start, scheduler, timesteps, i);
+					if (start.imageLatents != null && unetChannels == 4) next = blend(next, start, scheduler, timesteps, i, step);
 					latents = Scopes.replace(latents, next, run);
 				}
 				progress.step(i + 1, timesteps.length);
@@ -80,9 +83,9 @@ public final class StableDiffusionPipeline {
 		}
 	}
 
-	/** Latents to start from, and for inpainting the image latents, noise and mask the loop needs. */
+	/** Latents to start from, and for inpainting the image latents, noise and masks the loop needs. */
 	private static final class Latents {
-		NDArray latents, imageLatents, noise, maskLatent, maskedImageLatents;
+		NDArray latents, imageLatents, noise, maskLatent, keepLatent, maskedImageLatents;
 	}
 
 	private Latents initialLatents(GenerationRequest r, Scheduler scheduler, float firstTimestep, NDManager m) {
@@ -110,6 +113,7 @@ public final class StableDiffusionPipeline {
 			mask.attach(m);
 			l.imageLatents = imageLatents;
 			l.maskLatent = NearestResize.to(mask, shape.get(2), shape.get(3)).repeat(0, r.count);
+			l.keepLatent = l.maskLatent.neg().add(1);
 			NDArray masked = image.mul(mask.lt(0.5f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
 			l.maskedImageLatents = encode(masked, m).repeat(0, r.count);
 		}
@@ -127,15 +131,21 @@ public final class StableDiffusionPipeline {
 	}
 
 	/** Keeps the known region from the (re-noised) image latents: diffusers' 4-channel inpainting blend. */
-	private static NDArray blend(NDArray latents, Latents s, Scheduler scheduler, float[] timesteps, int i) {
+	private static NDArray blend(NDArray latents, Latents s, Scheduler scheduler, float[] timesteps, int i,
+		NDManager step)
+	{
 		NDArray proper = s.imageLatents;
 		if (i < timesteps.length - 1) {
 			float[] t = new float[(int) proper.getShape().get(0)];
 			java.util.Arrays.fill(t, timesteps[i + 1]);
-			proper = scheduler.addNoise(proper, s.noise, t);
+			proper = inStep(scheduler.addNoise(proper, s.noise, t), step);
 		}
-		NDArray keep = s.maskLatent.neg().add(1);
-		return proper.mul(keep).add(latents.mul(s.maskLatent));
+		return inStep(proper.mul(s.keepLatent), step).add(inStep(latents.mul(s.maskLatent), step));
+	}
+
+	private static NDArray inStep(NDArray x, NDManager step) {
+		x.attach(step);
+		return x;
 	}
 
 	private void checkImage(GenerationRequest r) {
