@@ -3,6 +3,7 @@ package org.diffusionij.host;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Prefs;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Locale;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.sd.GenerationRequest;
@@ -91,7 +93,7 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 	private String device = "auto";
 
 	@Parameter(choices = { "auto", "fp32", "fp16" },
-		description = "auto: fp16 on a GPU, fp32 on the CPU (fp16 falls back to fp32, see the Log)")
+		description = "auto: fp16 on a GPU, fp32 on the CPU (fp16 on the CPU halves memory but runs slower)")
 	private String precision = "auto";
 
 	@Parameter(type = ItemIO.OUTPUT, label = ImageDiffusionCommand.RESULT)
@@ -102,15 +104,15 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 		GenerationRequest r = request();
 		long usedSeed = r.seed;
 		Device dev = DiffusionEngine.device(device);
-		checkPrecision(dev);
+		DataType dtype = dtype(dev);
 		Path folder = model.toPath();
 		if (!model.isDirectory()) throw new IllegalArgumentException("model=" + model + " is not a folder; choose " +
 			"a diffusers Stable Diffusion folder (with model_index.json).");
 		DiffusionEngine.inferenceThread();
 		try (NDManager manager = NDManager.newBaseManager(dev)) {
 			StartImage.apply(image, r, manager);
-			if (Device.Type.CPU.equals(dev.getDeviceType())) checkMemory(folder, r);
-			try (StableDiffusionModel sd = StableDiffusionModel.load(folder, manager)) {
+			if (Device.Type.CPU.equals(dev.getDeviceType())) checkMemory(folder, r, dtype);
+			try (StableDiffusionModel sd = StableDiffusionModel.load(folder, manager, dtype)) {
 				Prefs.set(MODEL_PREF, model.getAbsolutePath());
 				for (String key : sd.unusedConfigKeys()) IJ.log(LABEL + ": config key not supported, ignored: " + key);
 				warnSize(sd.nativeSize(), r);
@@ -155,19 +157,34 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 			" (leave it blank for a random seed).");
 	}
 
-	/** fp16 falls back to fp32 with a warning: on the CPU it is not available, on a GPU not implemented yet. */
-	private void checkPrecision(Device dev) {
+	/** The type to compute in: {@code auto} is fp16 on a GPU and fp32 on the CPU. */
+	DataType dtype(Device dev) {
 		boolean cpu = Device.Type.CPU.equals(dev.getDeviceType());
-		if (precision.equals("fp16") || (precision.equals("auto") && !cpu)) {
-			IJ.log(LABEL + ": precision=" + precision + " asks for fp16, which " + (cpu ? "is not available on the CPU" :
-				"is not implemented yet") + "; computing in fp32 (same image, twice the weight memory).");
+		String p = precision == null ? "auto" : precision.trim().toLowerCase(Locale.ROOT);
+		switch (p) {
+			case "auto":
+				return cpu ? DataType.FLOAT32 : DataType.FLOAT16;
+			case "fp32":
+				return DataType.FLOAT32;
+			case "fp16":
+				if (cpu) IJ.log(LABEL + ": precision=fp16 on the CPU halves the memory but runs slower than fp32 on " +
+					"most CPUs.");
+				return DataType.FLOAT16;
+			default:
+				throw new IllegalArgumentException("precision=" + precision + " is not one of auto, fp32, fp16.");
 		}
 	}
 
-	private void checkMemory(Path folder, GenerationRequest r) throws IOException {
-		String refusal = MemoryEstimate.of(folder).refusal(r.width, r.height, r.count, r.guided(), FreeMemory
-			.available());
-		if (refusal != null) throw new IllegalArgumentException(refusal);
+	private void checkMemory(Path folder, GenerationRequest r, DataType dtype) throws IOException {
+		long free = FreeMemory.available();
+		String refusal = MemoryEstimate.of(folder, dtype).refusal(r.width, r.height, r.count, r.guided(), free);
+		if (refusal == null) return;
+		if (dtype == DataType.FLOAT32 && MemoryEstimate.of(folder, DataType.FLOAT16).refusal(r.width, r.height,
+			r.count, r.guided(), free) == null)
+		{
+			refusal += " It fits with precision=fp16 (slower on the CPU).";
+		}
+		throw new IllegalArgumentException(refusal);
 	}
 
 	private static void warnSize(int nativeSize, GenerationRequest r) {

@@ -65,8 +65,9 @@ public final class AutoencoderKL extends DiffusersModel {
 		checkSize(image, "image");
 		NDManager outer = image.getManager();
 		try (NDManager scope = outer.newSubManager()) {
-			NDArray moments = encoder.forward(Ops.in(scope, image.toType(DataType.FLOAT32, true)));
+			NDArray moments = encoder.forward(Ops.in(scope, image.toType(dtype(), true)));
 			if (quantConv != null) moments = quantConv.forward(moments);
+			moments = moments.toType(DataType.FLOAT32, false);
 			DiagonalGaussianDistribution d = new DiagonalGaussianDistribution(moments);
 			d.mean().attach(outer);
 			d.logvar().attach(outer);
@@ -83,9 +84,9 @@ public final class AutoencoderKL extends DiffusersModel {
 	public NDArray decode(NDArray latents) {
 		NDManager outer = latents.getManager();
 		try (NDManager scope = outer.newSubManager()) {
-			NDArray z = Ops.in(scope, latents.toType(DataType.FLOAT32, true));
+			NDArray z = Ops.in(scope, latents.toType(dtype(), true));
 			if (postQuantConv != null) z = postQuantConv.forward(z);
-			NDArray image = decoder.forward(z);
+			NDArray image = decoder.forward(z).toType(DataType.FLOAT32, false);
 			image.attach(outer);
 			return image;
 		}

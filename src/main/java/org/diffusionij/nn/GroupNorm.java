@@ -42,7 +42,7 @@ public final class GroupNorm {
 		Shape shape = x.getShape();
 		NDArray rows = x.reshape(shape.get(0), groups, -1);
 		Shape row = new Shape(rows.getShape().get(2));
-		NDArray normed = LayerNorm.layerNorm(rows, row, scope.ones(row), scope.zeros(row), eps).singletonOrThrow();
+		NDArray normed = LayerNorm.layerNorm(rows, row, scope.ones(row, x.getDataType()), scope.zeros(row, x.getDataType()), eps).singletonOrThrow();
 		long[] affine = new long[shape.dimension() - 1];
 		affine[0] = channels;
 		for (int i = 1; i < affine.length; i++) affine[i] = 1;

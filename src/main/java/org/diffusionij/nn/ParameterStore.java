@@ -122,8 +122,8 @@ public final class ParameterStore {
 	/**
 	 * Takes the values from a name-to-array map (a diffusers state dict). Every declared name must be present
 	 * with the declared shape and no other name may be present; otherwise nothing is taken and the message lists
-	 * every missing, unexpected and mis-shaped key. Arrays are used as they are (not copied); non-float32 arrays
-	 * are refused.
+	 * every missing, unexpected and mis-shaped key. Arrays are used as they are (not copied); they must all be
+	 * float32 or all float16 (the network then computes in that type).
 	 */
 	public void load(Map<String, NDArray> values) {
 		List<String> missing = new ArrayList<>();
@@ -135,8 +135,8 @@ public final class ParameterStore {
 			else if (!a.getShape().equals(p.shape)) {
 				mismatched.add(p.name + " is " + a.getShape() + " but the config needs " + p.shape);
 			}
-			else if (a.getDataType() != DataType.FLOAT32) {
-				mismatched.add(p.name + " is " + a.getDataType() + " but float32 is needed");
+			else if (a.getDataType() != DataType.FLOAT32 && a.getDataType() != DataType.FLOAT16) {
+				mismatched.add(p.name + " is " + a.getDataType() + " but float32 or float16 is needed");
 			}
 		}
 		for (String k : values.keySet()) {
@@ -153,7 +153,17 @@ public final class ParameterStore {
 			}
 			throw new IllegalArgumentException(sb.toString());
 		}
+		long types = parameters.values().stream().map(p -> values.get(p.name).getDataType()).distinct().count();
+		if (types > 1) throw new IllegalArgumentException("The weights mix float32 and float16; convert them to one type.");
 		for (Parameter p : parameters.values()) p.array = values.get(p.name);
+	}
+
+	/** The type the parameters hold (float32 before any are set), which is the type the network computes in. */
+	public DataType dtype() {
+		for (Parameter p : parameters.values()) {
+			if (p.array != null) return p.array.getDataType();
+		}
+		return DataType.FLOAT32;
 	}
 
 	/** Switches gradient tracking of every parameter on or off (for training). */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * The multi-head core of diffusers' {@code AttnProcessor}, shared by the spatial {@link Attention} and the
@@ -67,11 +68,23 @@ final class ScaledDotProductAttention {
 		return o.reshape(n, heads, lq, dimHead).transpose(0, 2, 1, 3).reshape(n, lq, (long) heads * dimHead);
 	}
 
-	/** softmax(q·kᵀ)·v for (B, Lq, d) queries, (B, d, Lk) transposed keys and (B, Lk, d) values. */
+	/**
+	 * softmax(q·kᵀ)·v for (B, Lq, d) queries, (B, d, Lk) transposed keys and (B, Lk, d) values. In float16 the
+	 * scores and their soft-max are computed in float32 (diffusers' {@code upcast_attention} and
+	 * {@code upcast_softmax}, which keep large scores from overflowing), and the probabilities meet the values
+	 * in float16.
+	 */
 	private static NDArray attend(NDArray q, NDArray kT, NDArray v) {
-		NDArray scores = q.matMul(kT);
+		boolean half = q.getDataType() == DataType.FLOAT16;
+		NDArray scores = half ? q.toType(DataType.FLOAT32, false).matMul(kT.toType(DataType.FLOAT32, false)) :
+			q.matMul(kT);
 		NDArray probs = scores.softmax(-1);
 		scores.close();
+		if (half) {
+			NDArray full = probs;
+			probs = full.toType(DataType.FLOAT16, false);
+			full.close();
+		}
 		NDArray o = probs.matMul(v);
 		probs.close();
 		return o;

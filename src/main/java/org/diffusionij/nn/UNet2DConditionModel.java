@@ -104,17 +104,19 @@ public final class UNet2DConditionModel extends DiffusersModel {
 		TimestepBatch.check(timesteps, batch);
 		checkShapes(sample, encoderHiddenStates);
 		try (NDManager scope = outer.newSubManager()) {
-			NDArray x = Ops.in(scope, sample.toType(DataType.FLOAT32, true));
-			NDArray context = Ops.in(scope, encoderHiddenStates.toType(DataType.FLOAT32, true));
+			DataType dtype = dtype();
+			NDArray x = Ops.in(scope, sample.toType(dtype, true));
+			NDArray context = Ops.in(scope, encoderHiddenStates.toType(dtype, true));
 			if (config.centerInputSample) x = x.mul(2).sub(1);
-			NDArray emb = timeEmbedding.forward(timeProj.forward(TimestepBatch.broadcast(timesteps, batch, scope)));
+			NDArray emb = timeEmbedding.forward(timeProj.forward(TimestepBatch.broadcast(timesteps, batch, scope))
+				.toType(dtype, false));
 			NDArray h = convIn.forward(x);
 			List<NDArray> states = new ArrayList<>();
 			states.add(h);
 			for (UNetConditionDownBlock block : downBlocks) h = block.forward(h, emb, context, states);
 			if (midBlock != null) h = midBlock.forward(h, emb, context);
 			for (UNetConditionUpBlock block : upBlocks) h = block.forward(h, states, emb, context);
-			h = convOut.forward(Ops.silu(convNormOut.forward(h)));
+			h = convOut.forward(Ops.silu(convNormOut.forward(h))).toType(DataType.FLOAT32, false);
 			h.attach(outer);
 			return h;
 		}

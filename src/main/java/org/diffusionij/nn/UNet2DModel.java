@@ -96,17 +96,18 @@ public final class UNet2DModel extends DiffusersModel {
 		long batch = sample.getShape().get(0);
 		TimestepBatch.check(timesteps, batch);
 		try (NDManager scope = outer.newSubManager()) {
-			NDArray x = Ops.in(scope, sample.toType(DataType.FLOAT32, true));
+			DataType dtype = dtype();
+			NDArray x = Ops.in(scope, sample.toType(dtype, true));
 			NDArray steps = TimestepBatch.broadcast(timesteps, batch, scope);
 			if (config.centerInputSample) x = x.mul(2).sub(1);
-			NDArray emb = timeEmbedding.forward(timeProj.forward(steps));
+			NDArray emb = timeEmbedding.forward(timeProj.forward(steps).toType(dtype, false));
 			NDArray h = convIn.forward(x);
 			List<NDArray> states = new ArrayList<>();
 			states.add(h);
 			for (UNetDownBlock block : downBlocks) h = block.forward(h, emb, states);
 			if (midBlock != null) h = midBlock.forward(h, emb);
 			for (UNetUpBlock block : upBlocks) h = block.forward(h, states, emb);
-			h = convOut.forward(Ops.silu(convNormOut.forward(h)));
+			h = convOut.forward(Ops.silu(convNormOut.forward(h))).toType(DataType.FLOAT32, false);
 			h.attach(outer);
 			return h;
 		}

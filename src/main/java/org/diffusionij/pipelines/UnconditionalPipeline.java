@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.diffusionij.engine.Scopes;
 import org.diffusionij.nn.UNet2DModel;
+import org.diffusionij.schedulers.NoiseSource;
 import org.diffusionij.schedulers.Scheduler;
 import org.diffusionij.schedulers.SchedulerOutput;
 
@@ -40,7 +41,7 @@ public final class UnconditionalPipeline {
 			throw new IllegalArgumentException("Image size " + s + " must be a multiple of " + multiple + " for this model.");
 		}
 		Engine.getInstance().setRandomSeed((int) seed);
-		NDArray image = manager.randomNormal(new Shape(count, unet.config().inChannels, s, s));
+		NDArray image = NoiseSource.ENGINE.randn(manager, new Shape(count, unet.config().inChannels, s, s));
 		if (scheduler.initNoiseSigma() != 1f) image = Scopes.replace(image, image.mul(scheduler.initNoiseSigma()), manager);
 		scheduler.setTimesteps(steps);
 		float[] timesteps = scheduler.timesteps();

@@ -1,5 +1,6 @@
 package org.diffusionij.schedulers;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -18,6 +19,19 @@ public interface NoiseSource {
 	/** Standard normal float32 noise of {@code shape}, attached to {@code manager}. */
 	NDArray randn(NDManager manager, Shape shape);
 
-	/** Draws from the engine's generator ({@code torch.randn} on the current device). */
-	NoiseSource ENGINE = (manager, shape) -> manager.randomNormal(0f, 1f, shape, DataType.FLOAT32);
+	/**
+	 * Draws from the engine's CPU generator ({@code torch.randn} with a CPU generator) and moves the noise to the
+	 * manager's device, so a seed gives the same numbers on CPU and GPU (and diffusers' CPU-generator runs).
+	 */
+	NoiseSource ENGINE = (manager, shape) -> {
+		if (manager.getDevice().isGpu()) {
+			try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
+				NDArray onCpu = cpu.randomNormal(0f, 1f, shape, DataType.FLOAT32);
+				NDArray moved = onCpu.toDevice(manager.getDevice(), false);
+				moved.attach(manager);
+				return moved;
+			}
+		}
+		return manager.randomNormal(0f, 1f, shape, DataType.FLOAT32);
+	};
 }

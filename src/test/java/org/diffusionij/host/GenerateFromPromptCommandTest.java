@@ -153,6 +153,17 @@ class GenerateFromPromptCommandTest {
 	}
 
 	@Test
+	void precisionFp16ComputesInHalfAndStaysWithinAFewGreyLevels() throws Exception {
+		ImagePlus out = run(options("precision", "fp16"), null);
+		int error = maxLevelError(out, 1, reference("sd_pipeline_pndm.safetensors"));
+		assertTrue(error <= 3, "fp16 differs from diffusers' fp32 image by " + error + " grey levels");
+		assertTrue(((String) out.getProperty("Info")).contains("precision=fp16"));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(options("precision",
+			"fp8"), null));
+		assertTrue(e.getMessage().contains("precision=fp8 is not one of"), e.getMessage());
+	}
+
+	@Test
 	void aWidthThatIsNoMultipleOf8IsRefusedWithAMessage() throws Exception {
 		IllegalStateException e = assertThrows(IllegalStateException.class, () -> run(options("width", "60"), null));
 		assertTrue(e.getMessage().contains("multiples of 8"), e.getMessage());

@@ -10,7 +10,6 @@
  */
 package org.diffusionij.nn;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -43,7 +42,7 @@ public final class UNet2DConditionBenchmark {
 		boolean tinyOnly = args.length > 0 && args[0].equals("tiny");
 		DiffusionEngine.start();
 		DiffusionEngine.inferenceThread();
-		try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+		try (NDManager manager = NDManager.newBaseManager(DiffusionEngine.device(System.getProperty("bench.device", "cpu")))) {
 			System.out.print(DiffusionEngine.info());
 			System.out.printf(Locale.ROOT, "libtorch matmul 1024x1024 float32: %.1f GFLOP/s%n%n", UNetBenchmark
 				.matmulGflops(manager));

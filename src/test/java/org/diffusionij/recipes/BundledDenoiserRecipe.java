@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.diffusionij.engine.DiffusionEngine;
@@ -29,7 +30,8 @@ import org.diffusionij.schedulers.Schedulers;
  * folder). Each training image is mapped by the same percentile normalisation that Denoise Image applies
  * (1 / 99.8 %, then to [−1, 1]); noise levels are drawn log-uniformly where denoising happens (σ from 0.01 to
  * 1 in the network's units, i.e. about 1 to 130 grey levels on 8-bit data), with the epsilon objective.
- * Prints one line per 50 steps; resumes when the folder holds its full training state.
+ * Prints one line per 50 steps; resumes when the folder holds its full training state. {@code -Drecipe.device=gpu}
+ * trains on the first GPU.
  */
 public final class BundledDenoiserRecipe {
 
@@ -38,26 +40,33 @@ public final class BundledDenoiserRecipe {
 
 	private BundledDenoiserRecipe() {}
 
+	/** The recipe's settings; {@code -Drecipe.steps}, {@code -Drecipe.batch} and {@code -Drecipe.ema} override. */
 	public static TrainingSettings settings() {
 		TrainingSettings s = new TrainingSettings();
-		s.steps = 900;
-		s.batch = 16;
+		s.steps = Long.getLong("recipe.steps", 900);
+		s.batch = Integer.getInteger("recipe.batch", 16);
 		s.patch = 64;
 		s.learningRate = 1e-3;
 		s.warmupSteps = 100;
 		s.seed = 0;
-		s.checkpointEvery = 100;
-		s.validationEvery = 100;
-		s.emaDecay = 0.995;
+		s.checkpointEvery = Math.max(100, s.steps / 10);
+		s.validationEvery = Math.max(100, s.steps / 20);
+		s.emaDecay = Double.parseDouble(System.getProperty("recipe.ema", "0.995"));
 		s.timestepSampling = TrainingSettings.TimestepSampling.LOG_SIGMA;
 		s.sigmaMin = 0.01;
 		s.sigmaMax = 1.0;
 		return s;
 	}
 
+	/** The network's channels per level; {@code -Drecipe.channels=32,64,128} overrides. */
+	static int[] channels() {
+		String p = System.getProperty("recipe.channels");
+		return p == null ? CHANNELS : Arrays.stream(p.split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+	}
+
 	public static JsonObject unetConfig() {
 		JsonObject c = ModelPresets.unetConfig("small", 1, 64);
-		c.add("block_out_channels", new Gson().toJsonTree(CHANNELS));
+		c.add("block_out_channels", new Gson().toJsonTree(channels()));
 		c.addProperty("norm_num_groups", GROUPS);
 		return c;
 	}
@@ -82,9 +91,18 @@ public final class BundledDenoiserRecipe {
 		dataJson.addProperty("sources", "scikit-image data (CC0/public domain), libjxl test data (CC0), imagingbook " +
 			"sample images (BSD-2-Clause); see data/README.md");
 		dataJson.addProperty("normalization", "per image percentile 1/99.8 to [0,1], then to [-1,1]");
-		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+		Device device = DiffusionEngine.device(System.getProperty("recipe.device", "cpu"));
+		System.out.println("Training on " + device);
+		try (NDManager m = NDManager.newBaseManager(device)) {
 			JsonObject config = unetConfig();
 			TrainingSettings s = settings();
+			String budget = System.getProperty("recipe.seconds");
+			if (budget != null) {
+				s.steps = stepsFor(Double.parseDouble(budget), config, planes, m);
+				s.checkpointEvery = Math.max(100, s.steps / 10);
+				s.validationEvery = Math.max(100, s.steps / 20);
+			}
+			System.out.println("Settings: " + s.toJson() + ", channels " + Arrays.toString(channels()));
 			UNet2DModel unet = new UNet2DModel(new ConfigJson(config, "recipe"));
 			unet.initialize(m, s.seed);
 			Trainer t = new Trainer(unet, Schedulers.fromConfig(new ConfigJson(ModelPresets.ddpmSchedulerConfig(
@@ -112,6 +130,29 @@ public final class BundledDenoiserRecipe {
 				}
 			}, tr -> TrainingFolder.save(out, tr, config, norm.toJson(), dataJson, offset + (System.nanoTime() - start) / 1e9));
 			System.out.printf(Locale.ROOT, "done: %d steps in %.0f s%n", t.step(), offset + (System.nanoTime() - start) / 1e9);
+		}
+	}
+
+	/**
+	 * {@code -Drecipe.seconds=S}: times 40 steps of a throw-away copy (after 10 to warm up) and returns the step
+	 * count that fills S seconds. The chosen count is printed; pass it as {@code -Drecipe.steps} to rerun.
+	 */
+	private static long stepsFor(double seconds, JsonObject config, List<PatchSampler.Plane> planes, NDManager parent) {
+		try (NDManager m = parent.newSubManager()) {
+			TrainingSettings s = settings();
+			s.steps = 50;
+			UNet2DModel probe = new UNet2DModel(new ConfigJson(config, "probe"));
+			probe.initialize(m, s.seed);
+			Trainer t = new Trainer(probe, Schedulers.fromConfig(new ConfigJson(ModelPresets.ddpmSchedulerConfig(
+				s.prediction), "probe")), planes, s, m);
+			DiffusionEngine.trainingThread();
+			for (int i = 0; i < 10; i++) t.trainStep();
+			long t0 = System.nanoTime();
+			for (int i = 0; i < 40; i++) t.trainStep();
+			double perStep = (System.nanoTime() - t0) / 1e9 / 40;
+			long steps = (long) (seconds / perStep / 100) * 100;
+			System.out.printf(Locale.ROOT, "Probe: %.1f ms per step; %d steps fill %.0f s%n", perStep * 1e3, steps, seconds);
+			return Math.max(100, steps);
 		}
 	}
 }

@@ -1,6 +1,5 @@
 package org.diffusionij.recipes;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -46,7 +45,7 @@ public final class DenoiseBenchmark {
 		Path model = Paths.get(args.length > 1 ? args[1] : "models/denoise-gray");
 		List<GrayImages.Gray> images = GrayImages.read(data);
 		DiffusionEngine.inferenceThread();
-		try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+		try (NDManager manager = NDManager.newBaseManager(DiffusionEngine.device(System.getProperty("bench.device", "cpu")))) {
 			Denoiser denoiser = Denoiser.fromFolder(model, manager);
 			GrayImages.Gray warm = images.get(0);
 			denoise(denoiser, noisy(warm, 25), warm, DenoiseSettings.Mode.MEAN, 25, DenoiseSettings.DEFAULT_TILE,

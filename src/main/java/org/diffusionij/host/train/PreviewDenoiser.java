@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Locale;
 import org.diffusionij.nn.UNet2DModel;
+import org.diffusionij.schedulers.NoiseSource;
 import org.diffusionij.schedulers.Scheduler;
 
 /**
@@ -51,7 +52,7 @@ public final class PreviewDenoiser {
 		try (NDManager s = manager.newSubManager()) {
 			NDArray x0 = s.create(clean, new Shape(1, channels, height, width));
 			Engine.getInstance().setRandomSeed((int) seed);
-			NDArray noise = s.randomNormal(x0.getShape());
+			NDArray noise = NoiseSource.ENGINE.randn(s, x0.getShape());
 			NDArray xt = x0.mul(sa).add(noise.mul(sb));
 			NDArray out = unet.forward(xt, s.create(new float[] { t }));
 			NDArray estimate = velocity ? xt.mul(sa).sub(out.mul(sb)) : xt.sub(out.mul(sb)).div(sa);

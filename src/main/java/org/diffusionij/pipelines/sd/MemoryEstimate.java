@@ -1,5 +1,6 @@
 package org.diffusionij.pipelines.sd;
 
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import org.diffusionij.io.TensorInfo;
 /**
  * What a Stable Diffusion run needs in memory, estimated before anything is loaded so a run that cannot fit is
  * refused at once instead of failing (or swapping) minutes later. The weights are counted from the
- * safetensors headers (float32 in memory, whatever the file's type); the activations from the latent size:
+ * safetensors headers (in the type they are computed in, whatever the file's type); the activations from the
+ * latent size (in the same type):
  * the UNet's full-resolution feature maps (skips, attention projections, the GEGLU feed-forward; attention
  * scores are computed in bounded slices) and the VAE decoder's full-resolution maps. The factors are rounded
  * up from the peak RSS of the benchmark ({@code StableDiffusionBenchmark}).
@@ -35,16 +37,27 @@ public final class MemoryEstimate {
 	private final int unetChannels;
 	private final int vaeChannels;
 	private final int downscale;
+	private final int valueBytes;
 
 	MemoryEstimate(long weightBytes, int unetChannels, int vaeChannels, int downscale) {
+		this(weightBytes, unetChannels, vaeChannels, downscale, Float.BYTES);
+	}
+
+	private MemoryEstimate(long weightBytes, int unetChannels, int vaeChannels, int downscale, int valueBytes) {
+		this.valueBytes = valueBytes;
 		this.weightBytes = weightBytes;
 		this.unetChannels = unetChannels;
 		this.vaeChannels = vaeChannels;
 		this.downscale = downscale;
 	}
 
-	/** Reads the weight headers and configs of {@code folder}'s text encoder, UNet and VAE. */
+	/** Reads the weight headers and configs of {@code folder}'s text encoder, UNet and VAE, for float32. */
 	public static MemoryEstimate of(Path folder) throws IOException {
+		return of(folder, DataType.FLOAT32);
+	}
+
+	/** As {@link #of(Path)}, for weights and activations in {@code dtype} (float32 or float16). */
+	public static MemoryEstimate of(Path folder, DataType dtype) throws IOException {
 		long params = 0;
 		for (String part : new String[] { "text_encoder", "unet", "vae" }) {
 			// a missing part is left to StableDiffusionModel.load, which says what to do
@@ -55,7 +68,8 @@ public final class MemoryEstimate {
 		}
 		int[] unet = blockOutChannels(folder.resolve("unet/config.json"));
 		int[] vae = blockOutChannels(folder.resolve("vae/config.json"));
-		return new MemoryEstimate(params * Float.BYTES, unet[0], vae[0], 1 << (vae.length - 1));
+		int bytes = dtype.getNumOfBytes();
+		return new MemoryEstimate(params * bytes, unet[0], vae[0], 1 << (vae.length - 1), bytes);
 	}
 
 	/** The config's block_out_channels, or diffusers' default (64) where the file or key is absent. */
@@ -64,7 +78,7 @@ public final class MemoryEstimate {
 		return ConfigJson.load(config).getInts("block_out_channels", new int[] { 64 });
 	}
 
-	/** Bytes of the weights in float32. */
+	/** Bytes of the weights in the estimate's type. */
 	public long weightBytes() {
 		return weightBytes;
 	}
@@ -72,8 +86,8 @@ public final class MemoryEstimate {
 	/** Estimated peak bytes of a run of {@code count} images of width×height (batch doubled when guided). */
 	public long need(int width, int height, int count, boolean guided) {
 		long latentPixels = (long) (width / downscale) * (height / downscale);
-		long unet = (guided ? 2L : 1L) * count * latentPixels * unetChannels * UNET_MAPS * Float.BYTES;
-		long vae = (long) count * width * height * vaeChannels * VAE_MAPS * Float.BYTES;
+		long unet = (guided ? 2L : 1L) * count * latentPixels * unetChannels * UNET_MAPS * valueBytes;
+		long vae = (long) count * width * height * vaeChannels * VAE_MAPS * valueBytes;
 		return BASE + weightBytes + Math.max(unet, vae);
 	}
 

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import org.diffusionij.engine.Scopes;
 import org.diffusionij.nn.DiagonalGaussianDistribution;
 import org.diffusionij.pipelines.Progress;
+import org.diffusionij.schedulers.NoiseSource;
 import org.diffusionij.schedulers.Scheduler;
 
 /**
@@ -93,7 +94,7 @@ public final class StableDiffusionPipeline {
 		Shape shape = new Shape(r.count, model.vae.config().latentChannels, r.height / f, r.width / f);
 		Latents l = new Latents();
 		if (r.initImage == null) {
-			NDArray x = r.latents != null ? r.latents.duplicate() : m.randomNormal(shape);
+			NDArray x = r.latents != null ? r.latents.duplicate() : NoiseSource.ENGINE.randn(m, shape);
 			x.attach(m);
 			l.latents = x.mul(scheduler.initNoiseSigma());
 			return l;
@@ -103,7 +104,7 @@ public final class StableDiffusionPipeline {
 		image.attach(m);
 		boolean strengthMax = r.strength >= 1.0;
 		NDArray imageLatents = encode(image, m).repeat(0, r.count);
-		l.noise = m.randomNormal(shape);
+		l.noise = NoiseSource.ENGINE.randn(m, shape);
 		float[] t = new float[r.count];
 		java.util.Arrays.fill(t, firstTimestep);
 		l.latents = strengthMax && r.mask != null ? l.noise.mul(scheduler.initNoiseSigma()) :
@@ -122,7 +123,7 @@ public final class StableDiffusionPipeline {
 
 	private NDArray encode(NDArray image, NDManager m) {
 		DiagonalGaussianDistribution d = model.vae.encode(image);
-		NDArray sample = d.sample(m.randomNormal(d.mean().getShape()));
+		NDArray sample = d.sample(NoiseSource.ENGINE.randn(m, d.mean().getShape()));
 		return sample.mul(model.vae.scalingFactor());
 	}
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.CancelledException;
 import org.diffusionij.pipelines.Progress;
+import org.diffusionij.schedulers.NoiseSource;
 import org.diffusionij.schedulers.Scheduler;
 
 /**
@@ -163,7 +164,7 @@ public final class Trainer {
 			NDArray x0 = s.create(train.batch(step, b), new Shape(b, c, p, p));
 			float[] t = timesteps.draw(step, b);
 			Engine.getInstance().setRandomSeed(noiseSeed(step));
-			NDArray noise = s.randomNormal(x0.getShape());
+			NDArray noise = NoiseSource.ENGINE.randn(s, x0.getShape());
 			NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
 			NDArray target = velocity ? noiseScheduler.getVelocity(x0, noise, t) : noise;
 			NDArray tArray = s.create(t);
@@ -206,7 +207,7 @@ public final class Trainer {
 			NDArray x0 = s.create(validation.batch(0, b), new Shape(b, c, p, p));
 			float[] t = timesteps.spread(b);
 			Engine.getInstance().setRandomSeed(noiseSeed(-1));
-			NDArray noise = s.randomNormal(x0.getShape());
+			NDArray noise = NoiseSource.ENGINE.randn(s, x0.getShape());
 			NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
 			NDArray target = velocity ? noiseScheduler.getVelocity(x0, noise, t) : noise;
 			return model.forward(noisy, s.create(t)).sub(target).square().mean().getFloat();

@@ -22,6 +22,11 @@ class MemoryEstimateTest {
 		assertTrue(e.weightBytes() > params * 4, "text encoder, UNet and VAE: " + e.weightBytes());
 		assertTrue(e.need(64, 64, 1, true) < e.need(64, 64, 2, true));
 		assertTrue(e.need(64, 64, 1, false) < e.need(128, 128, 1, false));
+		MemoryEstimate half = MemoryEstimate.of(StableDiffusionPipelineTest.fixture("tiny-sd-pipe"),
+			ai.djl.ndarray.types.DataType.FLOAT16);
+		assertEquals(e.weightBytes() / 2, half.weightBytes(), "fp16 weights take half the bytes");
+		assertEquals(e.need(512, 512, 1, true) - MemoryEstimate.BASE, 2 * (half.need(512, 512, 1, true) -
+			MemoryEstimate.BASE), "and so do the activations");
 	}
 
 	@Test

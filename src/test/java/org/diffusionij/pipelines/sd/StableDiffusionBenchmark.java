@@ -6,14 +6,15 @@
  *   flock /tmp/mvn.lock java -Xmx2g -cp target/test-classes:target/classes:$(cat target/test.classpath) \
  *     org.diffusionij.pipelines.sd.StableDiffusionBenchmark
  *
- * Add "tiny" after the class name for the tiny fixture pipeline only.
+ * Add "tiny" after the class name for the tiny fixture pipeline only; -Dbench.precision=fp16 computes in half
+ * precision and -Dbench.device=gpu runs on the first GPU (peak RSS then counts host memory only).
  */
 package org.diffusionij.pipelines.sd;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Paths;
@@ -52,18 +53,24 @@ public final class StableDiffusionBenchmark {
 
 	public static void main(String[] args) throws IOException {
 		boolean tinyOnly = args.length > 0 && args[0].equals("tiny");
+		DataType dtype = System.getProperty("bench.precision", "fp32").equals("fp16") ? DataType.FLOAT16 :
+			DataType.FLOAT32;
 		DiffusionEngine.start();
 		DiffusionEngine.inferenceThread();
-		try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+		try (NDManager manager = NDManager.newBaseManager(DiffusionEngine.device(System.getProperty("bench.device", "cpu")))) {
 			System.out.print(DiffusionEngine.info());
+			System.out.println("Precision: " + dtype + " (-Dbench.precision=fp16 or fp32), device: " + manager
+				.getDevice() + " (-Dbench.device=gpu or cpu)");
 			System.out.println("| model | size | batch | s/step | peak RSS MiB |");
 			System.out.println("|---|---|---|---|---|");
-			tinyPipeline(manager);
+			tinyPipeline(manager, dtype);
 			if (tinyOnly) return;
 			UNet2DConditionModel unet = new UNet2DConditionModel(ConfigJson.parse(SD15_UNET, "SD-1.5-sized UNet"));
 			unet.initialize(manager, 0);
+			unet.convertTo(dtype);
 			AutoencoderKL vae = new AutoencoderKL(ConfigJson.parse(SD15_VAE, "SD-1.5-sized VAE"));
 			vae.initialize(manager, 1);
+			vae.convertTo(dtype);
 			unetSteps(unet, 32, 3, manager);
 			unetSteps(unet, 64, 1, manager);
 			vaeDecode(vae, 32, manager);
@@ -76,9 +83,9 @@ public final class StableDiffusionBenchmark {
 	}
 
 	/** The whole pipeline on the fixture, 64×64, 5 PNDM steps, guidance 7.5: median seconds between steps. */
-	private static void tinyPipeline(NDManager manager) throws IOException {
+	private static void tinyPipeline(NDManager manager, DataType dtype) throws IOException {
 		try (StableDiffusionModel model = StableDiffusionModel.load(Paths.get(
-			"src/test/resources/fixtures/tiny-sd-pipe"), manager))
+			"src/test/resources/fixtures/tiny-sd-pipe"), manager, dtype))
 		{
 			GenerationRequest r = new GenerationRequest();
 			r.prompt = "A painting of a squirrel eating a burger";

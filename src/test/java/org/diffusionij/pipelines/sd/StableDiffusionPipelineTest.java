@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.diffusionij.engine.DiffusionEngine;
@@ -69,6 +70,32 @@ class StableDiffusionPipelineTest {
 			NDArray image = new StableDiffusionPipeline(model).generate(r, Progress.NONE, m);
 			double err = maxDiff(nhwc(image), ref.floats("image"));
 			assertTrue(err <= 1e-3, reference + ": image max abs error " + err);
+		}
+	}
+
+	/**
+	 * Half precision (the GPU default) computes in float16 with float32 soft-max and schedulers: close to the
+	 * float32 image, with half the weight memory.
+	 */
+	@Test
+	void halfPrecisionStaysCloseToDiffusersFloat32() throws Exception {
+		try (NDManager m = manager.newSubManager();
+			StableDiffusionModel half = StableDiffusionModel.load(fixture("tiny-sd-pipe"), m, DataType.FLOAT16);
+			SafetensorsReader ref = SafetensorsReader.open(fixture("ref/sd_pipeline_pndm.safetensors")))
+		{
+			assertEquals(DataType.FLOAT16, half.unet.dtype());
+			assertEquals(DataType.FLOAT16, half.vae.dtype());
+			GenerationRequest r = new GenerationRequest();
+			r.prompt = "A painting of a squirrel eating a burger";
+			r.width = r.height = 64;
+			r.steps = 5;
+			r.guidance = 7.5;
+			r.latents = ref.array("initial_latents", m);
+			NDArray image = new StableDiffusionPipeline(half).generate(r, Progress.NONE, m);
+			assertEquals(DataType.FLOAT32, image.getDataType());
+			double err = maxDiff(nhwc(image), ref.floats("image"));
+			System.out.println("fp16 pipeline max abs error " + err);
+			assertTrue(err <= 1e-2, "fp16 image max abs error " + err);
 		}
 	}
 
