@@ -49,6 +49,11 @@ public final class DiffusionEngine {
 			System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
 			System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
 			System.setProperty("ai.djl.default_engine", ENGINE_NAME);
+			// the CLIP tokenizer needs no GPU: without this, DJL's tokenizers fetch a CUDA build on GPU machines,
+			// which fails offline, instead of using the CPU build shipped in their jar
+			if (System.getProperty("RUST_FLAVOR") == null && System.getenv("RUST_FLAVOR") == null) {
+				System.setProperty("RUST_FLAVOR", "cpu");
+			}
 			try {
 				engine = Engine.getEngine(ENGINE_NAME);
 			}

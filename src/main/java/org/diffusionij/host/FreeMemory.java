@@ -33,4 +33,34 @@ final class FreeMemory {
 		}
 		return Long.MAX_VALUE;
 	}
+
+	/**
+	 * Free memory of NVIDIA GPU {@code index} as {@code nvidia-smi} (installed with the driver) reports it, or
+	 * {@link Long#MAX_VALUE} when it cannot be asked.
+	 */
+	static long gpuAvailable(int index) {
+		try {
+			Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=memory.free", "--format=csv,noheader,nounits",
+				"-i", Integer.toString(index)).redirectErrorStream(true).start();
+			String out;
+			try (java.io.InputStream in = p.getInputStream()) {
+				out = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+			}
+			if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) return Long.MAX_VALUE;
+			return parseMiB(out);
+		}
+		catch (IOException e) {
+			return Long.MAX_VALUE;
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return Long.MAX_VALUE;
+		}
+	}
+
+	/** Bytes of the first line of an {@code nvidia-smi} MiB figure, or {@link Long#MAX_VALUE}. */
+	static long parseMiB(String out) {
+		String first = out.trim().split("\\R", 2)[0].trim();
+		return first.matches("\\d+") ? Long.parseLong(first) << 20 : Long.MAX_VALUE;
+	}
 }

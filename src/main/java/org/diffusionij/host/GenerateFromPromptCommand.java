@@ -111,13 +111,17 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 		DiffusionEngine.inferenceThread();
 		try (NDManager manager = NDManager.newBaseManager(dev)) {
 			StartImage.apply(image, r, manager);
-			if (Device.Type.CPU.equals(dev.getDeviceType())) checkMemory(folder, r, dtype);
+			checkMemory(folder, r, dtype, dev);
 			try (StableDiffusionModel sd = StableDiffusionModel.load(folder, manager, dtype)) {
 				Prefs.set(MODEL_PREF, model.getAbsolutePath());
 				for (String key : sd.unusedConfigKeys()) IJ.log(LABEL + ": config key not supported, ignored: " + key);
 				warnSize(sd.nativeSize(), r);
 				IJ.log(LABEL + ": seed " + usedSeed);
-				NDArray images = new StableDiffusionPipeline(sd).generate(r, progress(), manager);
+				NDArray images;
+				try (PreviewWindow preview = PreviewWindow.forGui(prompt)) {
+					r.preview = preview;
+					images = new StableDiffusionPipeline(sd).generate(r, progress(), manager);
+				}
 				result = GeneratedImages.toRgb(images, GeneratedImages.title(prompt));
 				result.setProperty("Info", GenerationSettings.info(this, usedSeed, r));
 			}
@@ -175,16 +179,23 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 		}
 	}
 
-	private void checkMemory(Path folder, GenerationRequest r, DataType dtype) throws IOException {
-		long free = FreeMemory.available();
-		String refusal = MemoryEstimate.of(folder, dtype).refusal(r.width, r.height, r.count, r.guided(), free);
+	private void checkMemory(Path folder, GenerationRequest r, DataType dtype, Device dev) throws IOException {
+		boolean cpu = Device.Type.CPU.equals(dev.getDeviceType());
+		long free = cpu ? FreeMemory.available() : FreeMemory.gpuAvailable(dev.getDeviceId());
+		String refusal = estimate(folder, dtype, cpu).refusal(r.width, r.height, r.count, r.guided(), free);
 		if (refusal == null) return;
-		if (dtype == DataType.FLOAT32 && MemoryEstimate.of(folder, DataType.FLOAT16).refusal(r.width, r.height,
-			r.count, r.guided(), free) == null)
+		if (!cpu) refusal = "On " + dev + ": " + refusal;
+		if (dtype == DataType.FLOAT32 && estimate(folder, DataType.FLOAT16, cpu).refusal(r.width, r.height, r.count,
+			r.guided(), free) == null)
 		{
-			refusal += " It fits with precision=fp16 (slower on the CPU).";
+			refusal += " It fits with precision=fp16" + (cpu ? " (slower on the CPU)." : ".");
 		}
 		throw new IllegalArgumentException(refusal);
+	}
+
+	private static MemoryEstimate estimate(Path folder, DataType dtype, boolean cpu) throws IOException {
+		MemoryEstimate e = MemoryEstimate.of(folder, dtype);
+		return cpu ? e : e.onGpu();
 	}
 
 	private static void warnSize(int nativeSize, GenerationRequest r) {

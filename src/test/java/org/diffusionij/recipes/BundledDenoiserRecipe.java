@@ -30,28 +30,33 @@ import org.diffusionij.schedulers.Schedulers;
  * folder). Each training image is mapped by the same percentile normalisation that Denoise Image applies
  * (1 / 99.8 %, then to [−1, 1]); noise levels are drawn log-uniformly where denoising happens (σ from 0.01 to
  * 1 in the network's units, i.e. about 1 to 130 grey levels on 8-bit data), with the epsilon objective.
- * Prints one line per 50 steps; resumes when the folder holds its full training state. {@code -Drecipe.device=gpu}
- * trains on the first GPU.
+ * Prints one line per 50 steps; resumes when the folder holds its full training state.
+ * <p>
+ * The bundled model is two runs of this class (the script does both): 500 steps from scratch, then 900 steps
+ * from those weights with {@code -Drecipe.init=<first folder> -Drecipe.steps=900 -Drecipe.lr=5e-4}. Other
+ * overrides: {@code -Drecipe.device} (default {@code auto}: the first GPU, else the CPU), {@code -Drecipe.batch},
+ * {@code -Drecipe.ema}, {@code -Drecipe.channels=a,b,c}, and {@code -Drecipe.seconds=S}, which times a few
+ * steps and trains as many as fill S seconds.
  */
 public final class BundledDenoiserRecipe {
 
-	public static final int[] CHANNELS = { 16, 32, 64 };
+	public static final int[] CHANNELS = { 32, 64, 128 };
 	public static final int GROUPS = 8;
 
 	private BundledDenoiserRecipe() {}
 
-	/** The recipe's settings; {@code -Drecipe.steps}, {@code -Drecipe.batch} and {@code -Drecipe.ema} override. */
+	/** The first run's settings, with the system properties' overrides. */
 	public static TrainingSettings settings() {
 		TrainingSettings s = new TrainingSettings();
-		s.steps = Long.getLong("recipe.steps", 900);
-		s.batch = Integer.getInteger("recipe.batch", 16);
+		s.steps = Long.getLong("recipe.steps", 500);
+		s.batch = Integer.getInteger("recipe.batch", 64);
 		s.patch = 64;
-		s.learningRate = 1e-3;
+		s.learningRate = Double.parseDouble(System.getProperty("recipe.lr", "1e-3"));
 		s.warmupSteps = 100;
 		s.seed = 0;
 		s.checkpointEvery = Math.max(100, s.steps / 10);
 		s.validationEvery = Math.max(100, s.steps / 20);
-		s.emaDecay = Double.parseDouble(System.getProperty("recipe.ema", "0.995"));
+		s.emaDecay = Double.parseDouble(System.getProperty("recipe.ema", "0.999"));
 		s.timestepSampling = TrainingSettings.TimestepSampling.LOG_SIGMA;
 		s.sigmaMin = 0.01;
 		s.sigmaMax = 1.0;
@@ -91,10 +96,12 @@ public final class BundledDenoiserRecipe {
 		dataJson.addProperty("sources", "scikit-image data (CC0/public domain), libjxl test data (CC0), imagingbook " +
 			"sample images (BSD-2-Clause); see data/README.md");
 		dataJson.addProperty("normalization", "per image percentile 1/99.8 to [0,1], then to [-1,1]");
-		Device device = DiffusionEngine.device(System.getProperty("recipe.device", "cpu"));
+		Device device = DiffusionEngine.device(System.getProperty("recipe.device", "auto"));
 		System.out.println("Training on " + device);
 		try (NDManager m = NDManager.newBaseManager(device)) {
-			JsonObject config = unetConfig();
+			String init = System.getProperty("recipe.init"); // continue from another model's weights, fresh schedule
+			JsonObject config = init == null ? unetConfig() : ConfigJson.load(Paths.get(init, "unet", "config.json"))
+				.json();
 			TrainingSettings s = settings();
 			String budget = System.getProperty("recipe.seconds");
 			if (budget != null) {
@@ -102,9 +109,16 @@ public final class BundledDenoiserRecipe {
 				s.checkpointEvery = Math.max(100, s.steps / 10);
 				s.validationEvery = Math.max(100, s.steps / 20);
 			}
-			System.out.println("Settings: " + s.toJson() + ", channels " + Arrays.toString(channels()));
-			UNet2DModel unet = new UNet2DModel(new ConfigJson(config, "recipe"));
-			unet.initialize(m, s.seed);
+			System.out.println("Settings: " + s.toJson() + ", channels " + config.get("block_out_channels"));
+			UNet2DModel unet;
+			if (init == null) {
+				unet = new UNet2DModel(new ConfigJson(config, "recipe"));
+				unet.initialize(m, s.seed);
+			}
+			else {
+				unet = UNet2DModel.fromFolder(Paths.get(init, "unet"), m);
+				System.out.println("Starting from the weights of " + init);
+			}
 			Trainer t = new Trainer(unet, Schedulers.fromConfig(new ConfigJson(ModelPresets.ddpmSchedulerConfig(
 				s.prediction), "recipe")), planes, s, m);
 			double before = 0;

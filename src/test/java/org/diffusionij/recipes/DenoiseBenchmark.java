@@ -19,7 +19,8 @@ import org.diffusionij.pipelines.QualityMetrics;
  * used in training; whole images) with white Gaussian noise of σ = 15, 25 and 50 (unclipped, as the DnCNN and
  * BM3D papers add it; {@code java.util.Random} seeded {@value #NOISE_SEED} for each image and σ), for the
  * noisy input, a 3 x 3 median, a Gaussian blur with the best σ per image (searched from 0.3 to 3 in steps of 0.1
- * against the clean image, so an upper bound for blurring), our {@code mean} mode and our {@code sample} mode
+ * against the clean image, so an upper bound for blurring), {@link Bm3d} (the classical reference, told the true
+ * σ), our {@code mean} mode and our {@code sample} mode
  * (DDPM, {@value #SAMPLE_STEPS} steps, one sample), both told the true σ. Also seconds per megapixel of {@code mean} mode and, over all
  * images at σ = 25, speed and PSNR per tile size (seams would lower PSNR). Prints markdown tables.
  * <p>
@@ -35,7 +36,7 @@ public final class DenoiseBenchmark {
 	static final long NOISE_SEED = 1234;
 	static final int SAMPLE_STEPS = 5;
 	static final double[] SIGMAS = { 15, 25, 50 };
-	static final String[] METHODS = { "noisy input", "median 3x3", "Gaussian blur (best σ)", "ours, mean",
+	static final String[] METHODS = { "noisy input", "median 3x3", "Gaussian blur (best σ)", "BM3D (told σ)", "ours, mean",
 		"ours, sample (" + SAMPLE_STEPS + " DDPM steps)" };
 
 	private DenoiseBenchmark() {}
@@ -62,6 +63,7 @@ public final class DenoiseBenchmark {
 					outs.add(noisy);
 					outs.add(ClassicalDenoisers.median3x3(noisy, g.width, g.height));
 					outs.add(bestBlur(g, noisy));
+					outs.add(Bm3d.denoise(noisy, g.width, g.height, sigma));
 					long t0 = System.nanoTime();
 					outs.add(denoise(denoiser, noisy, g, DenoiseSettings.Mode.MEAN, sigma, DenoiseSettings.DEFAULT_TILE,
 						manager));

@@ -29,6 +29,9 @@ public final class GenerationRequest {
 	public NDArray mask;
 	/** Start latents instead of drawing them (diffusers' {@code latents=} argument); txt2img only. */
 	public NDArray latents;
+	/** Where to send previews (null: none), and every how many steps. */
+	public StepPreview preview;
+	public int previewEvery = 5;
 
 	/** Checks the values a user can type and says what is wrong. */
 	public void validate() {

@@ -22,6 +22,8 @@ public final class MemoryEstimate {
 
 	/** Bytes of the engine itself (libtorch, JVM) beside the model. */
 	static final long BASE = 600L << 20;
+	/** Bytes a GPU needs beside the model (CUDA context, cuDNN workspaces). */
+	static final long GPU_BASE = 1L << 30;
 	/**
 	 * Full-resolution UNet maps alive at once, in units of block_out_channels[0] per latent pixel per image
 	 * (measured: about 52 for an SD-1.5-sized UNet at 512×512, batch 2).
@@ -38,13 +40,17 @@ public final class MemoryEstimate {
 	private final int vaeChannels;
 	private final int downscale;
 	private final int valueBytes;
+	private final long base;
 
 	MemoryEstimate(long weightBytes, int unetChannels, int vaeChannels, int downscale) {
-		this(weightBytes, unetChannels, vaeChannels, downscale, Float.BYTES);
+		this(weightBytes, unetChannels, vaeChannels, downscale, Float.BYTES, BASE);
 	}
 
-	private MemoryEstimate(long weightBytes, int unetChannels, int vaeChannels, int downscale, int valueBytes) {
+	private MemoryEstimate(long weightBytes, int unetChannels, int vaeChannels, int downscale, int valueBytes,
+		long base)
+	{
 		this.valueBytes = valueBytes;
+		this.base = base;
 		this.weightBytes = weightBytes;
 		this.unetChannels = unetChannels;
 		this.vaeChannels = vaeChannels;
@@ -69,13 +75,23 @@ public final class MemoryEstimate {
 		int[] unet = blockOutChannels(folder.resolve("unet/config.json"));
 		int[] vae = blockOutChannels(folder.resolve("vae/config.json"));
 		int bytes = dtype.getNumOfBytes();
-		return new MemoryEstimate(params * bytes, unet[0], vae[0], 1 << (vae.length - 1), bytes);
+		return new MemoryEstimate(params * bytes, unet[0], vae[0], 1 << (vae.length - 1), bytes, BASE);
 	}
 
 	/** The config's block_out_channels, or diffusers' default (64) where the file or key is absent. */
 	private static int[] blockOutChannels(Path config) throws IOException {
 		if (!Files.isRegularFile(config)) return new int[] { 64 };
 		return ConfigJson.load(config).getInts("block_out_channels", new int[] { 64 });
+	}
+
+	/**
+	 * The same model on a GPU: the CUDA context and cuDNN workspaces take about 1 GiB, and activations are
+	 * counted in float32 whatever the precision (the float16 path computes attention in float32). Measured peaks
+	 * on an H100 for SD 1.5's size at 512×512 (docs/gpu.md): 6,865 MiB in fp32, 4,893 MiB in fp16; this estimates
+	 * 7.7 and 5.9 GiB.
+	 */
+	public MemoryEstimate onGpu() {
+		return new MemoryEstimate(weightBytes, unetChannels, vaeChannels, downscale, Float.BYTES, GPU_BASE);
 	}
 
 	/** Bytes of the weights in the estimate's type. */
@@ -88,7 +104,7 @@ public final class MemoryEstimate {
 		long latentPixels = (long) (width / downscale) * (height / downscale);
 		long unet = (guided ? 2L : 1L) * count * latentPixels * unetChannels * UNET_MAPS * valueBytes;
 		long vae = (long) count * width * height * vaeChannels * VAE_MAPS * valueBytes;
-		return BASE + weightBytes + Math.max(unet, vae);
+		return base + weightBytes + Math.max(unet, vae);
 	}
 
 	/**

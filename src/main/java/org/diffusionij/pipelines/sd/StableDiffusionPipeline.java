@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
 import org.diffusionij.engine.Scopes;
 import org.diffusionij.nn.DiagonalGaussianDistribution;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.schedulers.NoiseSource;
 import org.diffusionij.schedulers.Scheduler;
+import org.diffusionij.schedulers.SchedulerOutput;
 
 /**
  * Stable Diffusion as diffusers' {@code StableDiffusionPipeline}, {@code StableDiffusionImg2ImgPipeline} and
@@ -67,8 +69,13 @@ public final class StableDiffusionPipeline {
 						NDList halves = noise.split(2);
 						noise = halves.get(0).add(halves.get(1).sub(halves.get(0)).mul(r.guidance));
 					}
-					NDArray next = scheduler.step(noise, t, latents).prevSample;
+					SchedulerOutput out = scheduler.step(noise, t, latents);
+					NDArray next = out.prevSample;
 					if (start.imageLatents != null && unetChannels == 4) next = blend(next, start, scheduler, timesteps, i, step);
+					if (r.preview != null && (i + 1) % r.previewEvery == 0 && i + 1 < timesteps.length) {
+						preview(out.predOriginalSample != null ? out.predOriginalSample : next, r.preview, i + 1,
+							timesteps.length);
+					}
 					latents = Scopes.replace(latents, next, run);
 				}
 				progress.step(i + 1, timesteps.length);
@@ -81,6 +88,20 @@ public final class StableDiffusionPipeline {
 		}
 		finally {
 			scheduler.close();
+		}
+	}
+
+	/** Decodes the first image of {@code latents} at half resolution (a quarter of the VAE's work) for a preview. */
+	private void preview(NDArray latents, StepPreview preview, int step, int total) {
+		try (NDManager m = latents.getManager().newSubManager()) {
+			NDArray first = latents.get("0:1");
+			first.attach(m);
+			long h = first.getShape().get(2), w = first.getShape().get(3);
+			if (h >= 16 && w >= 16 && h % 2 == 0 && w % 2 == 0) {
+				first = Pool.avgPool2d(first, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
+			}
+			NDArray image = model.vae.decode(first.div(model.vae.scalingFactor()));
+			preview.show(image.get(0).div(2).add(0.5).clip(0, 1), step, total);
 		}
 	}
 
@@ -103,12 +124,19 @@ public final class StableDiffusionPipeline {
 		NDArray image = r.initImage.duplicate();
 		image.attach(m);
 		boolean strengthMax = r.strength >= 1.0;
-		NDArray imageLatents = encode(image, m).repeat(0, r.count);
-		l.noise = NoiseSource.ENGINE.randn(m, shape);
+		boolean inpaintingModel = model.unet.config().inChannels == 9;
+		// as diffusers, in its order of random draws: the image is encoded unless an inpainting checkpoint starts
+		// from pure noise; then the noise (or the given latents); then the masked image
+		boolean fromNoise = strengthMax && r.mask != null;
+		NDArray imageLatents = fromNoise && inpaintingModel ? null : encode(image, m).repeat(0, r.count);
+		if (r.latents != null) {
+			l.noise = r.latents.duplicate();
+			l.noise.attach(m);
+		}
+		else l.noise = NoiseSource.ENGINE.randn(m, shape);
 		float[] t = new float[r.count];
 		java.util.Arrays.fill(t, firstTimestep);
-		l.latents = strengthMax && r.mask != null ? l.noise.mul(scheduler.initNoiseSigma()) :
-			scheduler.addNoise(imageLatents, l.noise, t);
+		l.latents = fromNoise ? l.noise.mul(scheduler.initNoiseSigma()) : scheduler.addNoise(imageLatents, l.noise, t);
 		if (r.mask != null) {
 			NDArray mask = r.mask.duplicate().gte(0.5f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
 			mask.attach(m);

@@ -30,6 +30,16 @@ class MemoryEstimateTest {
 	}
 
 	@Test
+	void onAGpuTheEstimateCoversThePeaksMeasuredOnAnH100() {
+		// SD 1.5's UNet + VAE: 943,174,827 parameters (StableDiffusionBenchmark); peaks from docs/gpu.md
+		MemoryEstimate fp32 = new MemoryEstimate(943_174_827L * 4, 320, 128, 8).onGpu();
+		MemoryEstimate fp16 = new MemoryEstimate(943_174_827L * 2, 320, 128, 8).onGpu();
+		long measured32 = 6865L << 20, measured16 = 4893L << 20;
+		assertTrue(fp32.need(512, 512, 1, true) >= measured32 && fp32.need(512, 512, 1, true) < measured32 * 13 / 10);
+		assertTrue(fp16.need(512, 512, 1, true) >= measured16 && fp16.need(512, 512, 1, true) < measured16 * 13 / 10);
+	}
+
+	@Test
 	void anSD15SizedRunIsRefusedNamingTheLargestSizeThatFits() {
 		// SD 1.5: 1.07 G parameters, UNet block_out_channels[0] 320, VAE 128, downscale 8
 		MemoryEstimate e = new MemoryEstimate(1_066_000_000L * 4, 320, 128, 8);

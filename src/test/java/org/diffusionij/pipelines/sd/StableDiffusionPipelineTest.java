@@ -100,6 +100,35 @@ class StableDiffusionPipelineTest {
 	}
 
 	@Test
+	void previewsShowThePredictionEveryFewStepsWithoutChangingTheImage() throws Exception {
+		try (NDManager m = manager.newSubManager();
+			SafetensorsReader ref = SafetensorsReader.open(fixture("ref/sd_pipeline_ddim.safetensors")))
+		{
+			GenerationRequest r = new GenerationRequest();
+			r.prompt = "A painting of a squirrel eating a burger";
+			r.width = r.height = 64;
+			r.steps = 5;
+			r.scheduler = "DDIMScheduler";
+			r.latents = ref.array("initial_latents", m);
+			r.previewEvery = 2;
+			java.util.List<String> shown = new java.util.ArrayList<>();
+			r.preview = (rgb, step, total) -> {
+				float[] v = rgb.toFloatArray();
+				double min = 1, max = 0;
+				for (float x : v) {
+					min = Math.min(min, x);
+					max = Math.max(max, x);
+				}
+				assertTrue(min >= 0 && max <= 1 && max > min, "a real image in [0, 1]");
+				shown.add(step + "/" + total + " " + rgb.getShape());
+			};
+			NDArray image = new StableDiffusionPipeline(model).generate(r, Progress.NONE, m);
+			assertEquals(java.util.Arrays.asList("2/5 (3, 32, 32)", "4/5 (3, 32, 32)"), shown, "half resolution");
+			assertTrue(maxDiff(nhwc(image), ref.floats("image")) <= 1e-3, "previews leave the result unchanged");
+		}
+	}
+
+	@Test
 	void pndmPipelineEqualsDiffusers() throws Exception {
 		compare(null, "sd_pipeline_pndm.safetensors");
 	}
