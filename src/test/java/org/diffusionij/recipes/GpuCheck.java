@@ -20,6 +20,7 @@ import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.sd.GenerationRequest;
 import org.diffusionij.pipelines.sd.StableDiffusionModel;
 import org.diffusionij.pipelines.sd.StableDiffusionPipeline;
+import org.diffusionij.pipelines.sd.TinyFixtureRequest;
 
 /**
  * Checks a GPU build of libtorch before it is trusted with training: the tiny DDPM UNet's forward pass and a
@@ -128,25 +129,15 @@ public final class GpuCheck {
 		{
 			StableDiffusionModel model = StableDiffusionModel.load(fixture("tiny-sd-pipe"), m);
 			for (boolean fromSeed : new boolean[] { false, true }) {
-				GenerationRequest r = new GenerationRequest();
-				r.prompt = "A painting of a squirrel eating a burger";
-				r.width = r.height = 64;
-				r.steps = 5;
-				r.guidance = 7.5;
+				GenerationRequest r = TinyFixtureRequest.of(fromSeed ? null : ref.array("initial_latents", m));
 				if (fromSeed) r.seed = 42;
-				else r.latents = ref.array("initial_latents", m);
 				NDArray image = new StableDiffusionPipeline(model).generate(r, Progress.NONE, m);
 				failures += report("tiny SD pipeline PNDM" + (fromSeed ? " from seed 42" : " fixed latents"),
 					ref.floats("image"), image.transpose(0, 2, 3, 1).toFloatArray(), FORWARD_TOLERANCE);
 			}
 			model.close();
 			try (StableDiffusionModel half = StableDiffusionModel.load(fixture("tiny-sd-pipe"), m, DataType.FLOAT16)) {
-				GenerationRequest r = new GenerationRequest();
-				r.prompt = "A painting of a squirrel eating a burger";
-				r.width = r.height = 64;
-				r.steps = 5;
-				r.guidance = 7.5;
-				r.latents = ref.array("initial_latents", m);
+				GenerationRequest r = TinyFixtureRequest.of(ref.array("initial_latents", m));
 				NDArray image = new StableDiffusionPipeline(half).generate(r, Progress.NONE, m);
 				failures += report("tiny SD pipeline PNDM in float16", ref.floats("image"), image.transpose(0, 2, 3, 1)
 					.toFloatArray(), 2e-2);

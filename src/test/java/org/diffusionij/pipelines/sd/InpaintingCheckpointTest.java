@@ -99,18 +99,23 @@ class InpaintingCheckpointTest {
 
 	/** An RGB start image in [-1, 1] and a mask (1 = regenerate) of the given rows. */
 	static GenerationRequest request(NDArray latents, int maskFrom, int maskTo, NDManager m) {
-		GenerationRequest r = new GenerationRequest();
-		r.prompt = "A painting of a squirrel eating a burger";
-		r.width = r.height = 64;
-		r.steps = 5;
+		GenerationRequest r = TinyFixtureRequest.of(latents);
 		r.seed = 42;
-		r.latents = latents;
 		float[] image = new float[3 * 64 * 64], mask = new float[64 * 64];
 		for (int i = 0; i < image.length; i++) image[i] = (float) Math.sin(i * 0.01);
 		for (int y = maskFrom; y < maskTo; y++) for (int x = 0; x < 64; x++) mask[y * 64 + x] = 1;
 		r.initImage = m.create(image, new Shape(1, 3, 64, 64));
 		r.mask = m.create(mask, new Shape(1, 1, 64, 64));
 		return r;
+	}
+
+	private static NDArray latents(SafetensorsReader ref, NDManager m) {
+		try {
+			return ref.array("initial_latents", m);
+		}
+		catch (IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
 	}
 
 	@Test
@@ -121,8 +126,8 @@ class InpaintingCheckpointTest {
 				"ref/sd_pipeline_pndm.safetensors")))
 		{
 			assertEquals(9, model.unet.config().inChannels);
-			NDArray image = new StableDiffusionPipeline(model).generate(request(ref.array("initial_latents", m), 16, 48,
-				m), Progress.NONE, m);
+			NDArray image = new StableDiffusionPipeline(model).generate(request(latents(ref, m), 16, 48, m), Progress.NONE,
+				m);
 			float[] got = StableDiffusionPipelineTest.nhwc(image), want = ref.floats("image");
 			double max = 0;
 			for (int i = 0; i < got.length; i++) max = Math.max(max, Math.abs(got[i] - want[i]));
@@ -138,11 +143,9 @@ class InpaintingCheckpointTest {
 				"ref/sd_pipeline_pndm.safetensors")))
 		{
 			StableDiffusionPipeline p = new StableDiffusionPipeline(model);
-			float[] top = p.generate(request(ref.array("initial_latents", m), 0, 32, m), Progress.NONE, m).toFloatArray();
-			float[] bottom = p.generate(request(ref.array("initial_latents", m), 32, 64, m), Progress.NONE, m)
-				.toFloatArray();
-			float[] again = p.generate(request(ref.array("initial_latents", m), 0, 32, m), Progress.NONE, m)
-				.toFloatArray();
+			java.util.function.IntFunction<float[]> maskFrom = row -> p.generate(request(latents(ref, m), row, row + 32,
+				m), Progress.NONE, m).toFloatArray();
+			float[] top = maskFrom.apply(0), bottom = maskFrom.apply(32), again = maskFrom.apply(0);
 			double differ = 0, repeat = 0;
 			for (int i = 0; i < top.length; i++) {
 				differ = Math.max(differ, Math.abs(top[i] - bottom[i]));

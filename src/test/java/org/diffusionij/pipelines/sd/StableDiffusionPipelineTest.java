@@ -59,14 +59,9 @@ class StableDiffusionPipelineTest {
 		try (NDManager m = manager.newSubManager();
 			SafetensorsReader ref = SafetensorsReader.open(fixture("ref/" + reference)))
 		{
-			GenerationRequest r = new GenerationRequest();
-			r.prompt = "A painting of a squirrel eating a burger";
-			r.width = r.height = 64;
-			r.steps = 5;
-			r.guidance = 7.5;
+			GenerationRequest r = TinyFixtureRequest.of(fromSeed ? null : ref.array("initial_latents", m));
 			r.scheduler = scheduler;
 			if (fromSeed) r.seed = 42;
-			else r.latents = ref.array("initial_latents", m);
 			NDArray image = new StableDiffusionPipeline(model).generate(r, Progress.NONE, m);
 			double err = maxDiff(nhwc(image), ref.floats("image"));
 			assertTrue(err <= 1e-3, reference + ": image max abs error " + err);
@@ -85,12 +80,7 @@ class StableDiffusionPipelineTest {
 		{
 			assertEquals(DataType.FLOAT16, half.unet.dtype());
 			assertEquals(DataType.FLOAT16, half.vae.dtype());
-			GenerationRequest r = new GenerationRequest();
-			r.prompt = "A painting of a squirrel eating a burger";
-			r.width = r.height = 64;
-			r.steps = 5;
-			r.guidance = 7.5;
-			r.latents = ref.array("initial_latents", m);
+			GenerationRequest r = TinyFixtureRequest.of(ref.array("initial_latents", m));
 			NDArray image = new StableDiffusionPipeline(half).generate(r, Progress.NONE, m);
 			assertEquals(DataType.FLOAT32, image.getDataType());
 			double err = maxDiff(nhwc(image), ref.floats("image"));
@@ -104,12 +94,8 @@ class StableDiffusionPipelineTest {
 		try (NDManager m = manager.newSubManager();
 			SafetensorsReader ref = SafetensorsReader.open(fixture("ref/sd_pipeline_ddim.safetensors")))
 		{
-			GenerationRequest r = new GenerationRequest();
-			r.prompt = "A painting of a squirrel eating a burger";
-			r.width = r.height = 64;
-			r.steps = 5;
+			GenerationRequest r = TinyFixtureRequest.of(ref.array("initial_latents", m));
 			r.scheduler = "DDIMScheduler";
-			r.latents = ref.array("initial_latents", m);
 			r.previewEvery = 2;
 			java.util.List<String> shown = new java.util.ArrayList<>();
 			r.preview = (rgb, step, total) -> {
