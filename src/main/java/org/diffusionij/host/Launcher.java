@@ -44,8 +44,10 @@ public final class Launcher {
 
 	private Launcher() {}
 
+	/** Runs the command line, in a child JVM with one malloc arena where that helps ({@link ArenaRelaunch}). */
 	public static void main(String[] args) {
-		System.exit(run(args, System.out, System.err));
+		int status = ArenaRelaunch.relaunch(Launcher.class, args);
+		System.exit(status >= 0 ? status : run(args, System.out, System.err));
 	}
 
 	/** Runs the command line and returns the exit status (tests call this instead of {@link #main}). */

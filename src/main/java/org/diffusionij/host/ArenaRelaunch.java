@@ -1,0 +1,74 @@
+package org.diffusionij.host;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs the headless launcher again in a child JVM with {@code MALLOC_ARENA_MAX=1} when it was started without.
+ * glibc gives each thread that allocates its own malloc arena; libtorch's tensors, allocated on the calling
+ * Java thread, then live in 64 MiB heaps that glibc unmaps as soon as they are empty, so every large tensor is
+ * faulted in again page by page (18–20 µs a page on virtual machines). One arena keeps freed memory in the
+ * process: Denoise Image went from 33 to 16.5 s per megapixel on the 2-core development VM. The limit can only
+ * be set before the process starts, hence the child. Linux only; {@code -Ddiffusionij.malloc.keep=false} or a
+ * {@code MALLOC_ARENA_MAX}/{@code GLIBC_TUNABLES} already set skips it. In Fiji, start Fiji with
+ * {@code MALLOC_ARENA_MAX=1} in its environment for the same effect.
+ */
+final class ArenaRelaunch {
+
+	static final String VARIABLE = "MALLOC_ARENA_MAX";
+
+	private ArenaRelaunch() {}
+
+	/** Whether this process should be started again with one arena. */
+	static boolean needed(String osName, Map<String, String> env, String keepProperty) {
+		if (!osName.toLowerCase(java.util.Locale.ROOT).contains("linux")) return false;
+		if ("false".equalsIgnoreCase(keepProperty)) return false;
+		String tunables = env.get("GLIBC_TUNABLES");
+		return env.get(VARIABLE) == null && (tunables == null || !tunables.contains("arena_max"));
+	}
+
+	/** The child's command line: the same java, JVM options, class path, main class and arguments. */
+	static List<String> command(String java, List<String> jvmOptions, String classPath, String mainClass,
+		String[] args)
+	{
+		List<String> cmd = new ArrayList<>();
+		cmd.add(java);
+		cmd.addAll(jvmOptions);
+		cmd.add("-cp");
+		cmd.add(classPath);
+		cmd.add(mainClass);
+		cmd.addAll(Arrays.asList(args));
+		return cmd;
+	}
+
+	/**
+	 * Runs {@code mainClass} with {@code args} in a child JVM with one malloc arena, its input and output
+	 * connected to this one's, and returns its exit status; -1 when no child was needed or it could not start
+	 * (the caller then runs in this process).
+	 */
+	static int relaunch(Class<?> mainClass, String[] args) {
+		if (!needed(System.getProperty("os.name", ""), System.getenv(), System.getProperty("diffusionij.malloc.keep"))) {
+			return -1;
+		}
+		Optional<String> java = ProcessHandle.current().info().command();
+		if (!java.isPresent()) return -1;
+		ProcessBuilder pb = new ProcessBuilder(command(java.get(), ManagementFactory.getRuntimeMXBean()
+			.getInputArguments(), System.getProperty("java.class.path"), mainClass.getName(), args)).inheritIO();
+		pb.environment().put(VARIABLE, "1");
+		try {
+			return pb.start().waitFor();
+		}
+		catch (IOException e) {
+			return -1;
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return 130;
+		}
+	}
+}
