@@ -2,6 +2,7 @@ package org.diffusionij.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 
@@ -42,7 +43,9 @@ public final class GroupNorm {
 		Shape shape = x.getShape();
 		NDArray rows = x.reshape(shape.get(0), groups, -1);
 		Shape row = new Shape(rows.getShape().get(2));
-		NDArray normed = LayerNorm.layerNorm(rows, row, scope.ones(row, x.getDataType()), scope.zeros(row, x.getDataType()), eps).singletonOrThrow();
+		DataType type = x.getDataType();
+		NDArray normed = LayerNorm.layerNorm(rows, row, scope.ones(row, type), scope.zeros(row, type), eps)
+			.singletonOrThrow();
 		long[] affine = new long[shape.dimension() - 1];
 		affine[0] = channels;
 		for (int i = 1; i < affine.length; i++) affine[i] = 1;

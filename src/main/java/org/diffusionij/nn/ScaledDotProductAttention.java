@@ -76,8 +76,14 @@ final class ScaledDotProductAttention {
 	 */
 	private static NDArray attend(NDArray q, NDArray kT, NDArray v) {
 		boolean half = q.getDataType() == DataType.FLOAT16;
-		NDArray scores = half ? q.toType(DataType.FLOAT32, false).matMul(kT.toType(DataType.FLOAT32, false)) :
-			q.matMul(kT);
+		NDArray scores;
+		if (half) {
+			// freed at once, like the scores: each slice's float32 copies must not outlive it
+			try (NDArray q32 = q.toType(DataType.FLOAT32, false); NDArray kT32 = kT.toType(DataType.FLOAT32, false)) {
+				scores = q32.matMul(kT32);
+			}
+		}
+		else scores = q.matMul(kT);
 		NDArray probs = scores.softmax(-1);
 		scores.close();
 		if (half) {

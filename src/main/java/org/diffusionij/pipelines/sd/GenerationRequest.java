@@ -27,7 +27,10 @@ public final class GenerationRequest {
 	public double eta = 0.0;
 	public NDArray initImage;
 	public NDArray mask;
-	/** Start latents instead of drawing them (diffusers' {@code latents=} argument); txt2img only. */
+	/**
+	 * Noise given instead of drawn (diffusers' {@code latents=} argument): the start latents, or with a start image
+	 * the noise added to it.
+	 */
 	public NDArray latents;
 	/** Where to send previews (null: none), and every how many steps. */
 	public StepPreview preview;

@@ -115,9 +115,7 @@ public final class StableDiffusionPipeline {
 		Shape shape = new Shape(r.count, model.vae.config().latentChannels, r.height / f, r.width / f);
 		Latents l = new Latents();
 		if (r.initImage == null) {
-			NDArray x = r.latents != null ? r.latents.duplicate() : NoiseSource.ENGINE.randn(m, shape);
-			x.attach(m);
-			l.latents = x.mul(scheduler.initNoiseSigma());
+			l.latents = startNoise(r, shape, m).mul(scheduler.initNoiseSigma());
 			return l;
 		}
 		checkImage(r);
@@ -129,11 +127,7 @@ public final class StableDiffusionPipeline {
 		// from pure noise; then the noise (or the given latents); then the masked image
 		boolean fromNoise = strengthMax && r.mask != null;
 		NDArray imageLatents = fromNoise && inpaintingModel ? null : encode(image, m).repeat(0, r.count);
-		if (r.latents != null) {
-			l.noise = r.latents.duplicate();
-			l.noise.attach(m);
-		}
-		else l.noise = NoiseSource.ENGINE.randn(m, shape);
+		l.noise = startNoise(r, shape, m);
 		float[] t = new float[r.count];
 		java.util.Arrays.fill(t, firstTimestep);
 		l.latents = fromNoise ? l.noise.mul(scheduler.initNoiseSigma()) : scheduler.addNoise(imageLatents, l.noise, t);
@@ -147,6 +141,14 @@ public final class StableDiffusionPipeline {
 			l.maskedImageLatents = encode(masked, m).repeat(0, r.count);
 		}
 		return l;
+	}
+
+	/** The request's latents (a copy in {@code m}), else standard normal noise drawn from the seed. */
+	private static NDArray startNoise(GenerationRequest r, Shape shape, NDManager m) {
+		if (r.latents == null) return NoiseSource.ENGINE.randn(m, shape);
+		NDArray x = r.latents.duplicate();
+		x.attach(m);
+		return x;
 	}
 
 	private NDArray encode(NDArray image, NDManager m) {

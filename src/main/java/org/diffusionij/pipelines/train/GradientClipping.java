@@ -15,8 +15,7 @@ public final class GradientClipping {
 	 * @return the norm before clipping
 	 */
 	public static double clip(Map<String, NDArray> grads, double maxNorm) {
-		NDManager scope = grads.values().iterator().next().getManager().newSubManager();
-		try {
+		try (NDManager scope = grads.values().iterator().next().getManager().newSubManager()) {
 			// summed on the device and read once: one synchronisation per step instead of one per parameter
 			NDArray sq = null;
 			for (NDArray g : grads.values()) {
@@ -28,9 +27,6 @@ public final class GradientClipping {
 			double scale = maxNorm / (norm + 1e-6);
 			if (scale < 1) grads.values().forEach(g -> g.muli(scale));
 			return norm;
-		}
-		finally {
-			scope.close();
 		}
 	}
 }
