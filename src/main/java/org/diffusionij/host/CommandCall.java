@@ -46,11 +46,15 @@ public final class CommandCall {
 	 *
 	 * @param options macro keys and their text values; every key must be one of the command's
 	 * @param image the input image for commands that take one, else null (also when their image is optional)
+	 * @param imageHint how the user gives the image in this host ("input=FILE", "an open image"), for the message
+	 *          when a command needs one and none is given
 	 * @return the command's output image, or null when it returns none
 	 * @throws IllegalArgumentException when an option is unknown or has a wrong value, or the image is missing
 	 * @throws IllegalStateException with the command's message when it failed or was cancelled
 	 */
-	public static ImagePlus run(Context context, CommandInfo info, Map<String, String> options, ImagePlus image) {
+	public static ImagePlus run(Context context, CommandInfo info, Map<String, String> options, ImagePlus image,
+		String imageHint)
+	{
 		String label = DiffusionCommands.label(info);
 		Module module = context.service(ModuleService.class).createModule(info);
 		try {
@@ -63,7 +67,7 @@ public final class CommandCall {
 		ModuleItem<?> imageInput = CommandInputs.imageInput(info);
 		if (imageInput != null) {
 			if (image == null && imageInput.isRequired()) {
-				throw new IllegalArgumentException(label + " needs an image; none is open.");
+				throw new IllegalArgumentException("\"" + label + "\" needs " + imageHint + ".");
 			}
 			module.setInput(imageInput.getName(), image);
 			module.resolveInput(imageInput.getName());

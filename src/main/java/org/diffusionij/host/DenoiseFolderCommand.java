@@ -3,7 +3,8 @@ package org.diffusionij.host;
 import ij.IJ;
 import ij.ImagePlus;
 import java.io.File;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import org.diffusionij.pipelines.DenoiseSettings;
 import org.diffusionij.pipelines.Progress;
 import org.scijava.command.Command;
@@ -15,10 +16,11 @@ import org.scijava.plugin.Plugin;
  * {@code input_folder} that ImageJ opens is denoised with the same settings into {@code output_folder} as
  * {@code NAME-denoised.tif}, each written to a temporary file first and moved into place, so an interrupted job
  * leaves only whole results; a rerun overwrites earlier results. Files ImageJ cannot
- * open are listed in the Log and skipped.
+ * open are listed in the Log and skipped. The model is loaded once for the whole folder; the status bar names
+ * the file and its progress.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>" + DenoiseFolderCommand.LABEL)
-public class DenoiseFolderCommand extends DiffusionCommand {
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + DenoiseFolderCommand.LABEL, headless = true)
+public class DenoiseFolderCommand extends DenoiseParameters {
 
 	/** The menu label, which is also the name in {@code run("Denoise Folder", "…")}. */
 	public static final String LABEL = "Denoise Folder";
@@ -29,72 +31,33 @@ public class DenoiseFolderCommand extends DiffusionCommand {
 	@Parameter(persist = false, description = "Folder for the results (NAME-denoised.tif)")
 	private String output_folder = "";
 
-	@Parameter(persist = false, required = false, description = "Model folder; empty = bundled")
-	private String model = "";
-
-	@Parameter(persist = false, choices = { DenoiseOptions.GAUSSIAN, DenoiseOptions.POISSON_GAUSSIAN })
-	private String noise = DenoiseOptions.GAUSSIAN;
-
-	@Parameter(persist = false, description = "Noise standard deviation in image units, or auto")
-	private String sigma = DenoiseOptions.AUTO;
-
-	@Parameter(persist = false)
-	private double gain = 1;
-
-	@Parameter(persist = false)
-	private double offset = 0;
-
-	@Parameter(persist = false, choices = { DenoiseOptions.MEAN, DenoiseOptions.SAMPLE })
-	private String mode = DenoiseOptions.MEAN;
-
-	@Parameter(persist = false, choices = { DenoiseOptions.DDPM, DenoiseOptions.DDIM })
-	private String sampler = DenoiseOptions.DDPM;
-
-	@Parameter(persist = false, min = "1")
-	private int steps = 10;
-
-	@Parameter(persist = false, min = "1")
-	private int samples = 1;
-
-	@Parameter(persist = false)
-	private long seed = 0;
-
-	@Parameter(persist = false, min = "16")
-	private int tile = DenoiseSettings.DEFAULT_TILE;
-
-	@Parameter(persist = false, choices = { DenoiseOptions.PER_CHANNEL, DenoiseOptions.LUMINANCE })
-	private String channels = DenoiseOptions.PER_CHANNEL;
-
-	@Parameter(persist = false, choices = { DenoiseOptions.FLOAT32, DenoiseOptions.SAME_AS_INPUT })
-	private String output_type = DenoiseOptions.FLOAT32;
-
-	@Parameter(persist = false, description = "auto, cpu, gpu or gpu:N")
-	private String device = "auto";
-
 	@Override
 	protected void execute() {
 		File in = folder("input_folder", input_folder);
 		File out = folder("output_folder", output_folder);
-		DenoiseSettings settings = DenoiseOptions.settings(noise, sigma, gain, offset, mode, sampler, steps, samples,
-			seed, tile, channels);
-		DenoiseRun run = new DenoiseRun(model, device);
-		Progress progress = new CommandProgress(this);
-		File[] files = in.listFiles(File::isFile);
-		Arrays.sort(files);
+		DenoiseSettings settings = settings();
+		OutputType type = outputType();
+		Progress progress = progress();
+		List<File> files = new ArrayList<>();
+		for (File f : in.listFiles(File::isFile)) if (!f.getName().startsWith(".")) files.add(f);
+		files.sort(null);
 		int done = 0;
-		for (File f : files) {
-			if (f.getName().startsWith(".")) continue;
-			progress.checkCancelled();
-			ImagePlus image = IJ.openImage(f.getPath());
-			if (image == null) {
-				IJ.log("Denoise Folder: skipped " + f.getName() + " (ImageJ cannot open it)");
-				continue;
+		try (DenoiseRun run = openRun()) {
+			for (int i = 0; i < files.size(); i++) {
+				File f = files.get(i);
+				progress.checkCancelled();
+				ImagePlus image = IJ.openImage(f.getPath());
+				if (image == null) {
+					IJ.log(LABEL + ": skipped " + f.getName() + " (ImageJ cannot open it)");
+					continue;
+				}
+				Progress file = progress.prefixed(LABEL + " " + (i + 1) + "/" + files.size() + " " + f.getName() + ": ");
+				ImagePlus result = run.run(image, settings, type, file);
+				TiffOutput.save(result, new File(out, result.getTitle() + ".tif"));
+				done++;
 			}
-			ImagePlus result = run.run(image, settings, DenoiseOptions.outputType(output_type), progress);
-			TiffOutput.save(result, new File(out, result.getTitle() + ".tif"));
-			done++;
 		}
-		IJ.log("Denoise Folder: " + done + " image" + (done == 1 ? "" : "s") + " denoised into " + out);
+		IJ.log(LABEL + ": " + done + " image" + (done == 1 ? "" : "s") + " denoised into " + out);
 	}
 
 	private static File folder(String key, String path) {

@@ -1,8 +1,11 @@
 package org.diffusionij.host;
 
+import ij.IJ;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.pipelines.CancelledException;
+import org.diffusionij.pipelines.Progress;
 import org.scijava.Cancelable;
+import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
@@ -19,15 +22,28 @@ import org.scijava.ui.UIService;
  * <p>
  * Convention for the macro keys: {@code @Parameter} field names are lower case words joined by underscores
  * ({@code steps}, {@code tile_size}), because ImageJ compares macro keys in lower case and Fiji maps a macro
- * key onto the input of the same name.
+ * key onto the input of the same name. A command that takes the active image names it {@value #IMAGE}; one that
+ * returns an image names it {@value #RESULT}, which the hosts show or save.
  */
 public abstract class DiffusionCommand implements Command, Cancelable {
+
+	/** Macro key of the input image. */
+	public static final String IMAGE = "image";
+
+	/** Name of the output image. */
+	public static final String RESULT = "result";
+
+	/** The menu path of every command; a command's label is the last entry. */
+	public static final String MENU = "Plugins>Diffusion>";
 
 	@Parameter(required = false)
 	private LogService log;
 
 	@Parameter(required = false)
 	private UIService ui;
+
+	@Parameter(required = false)
+	private StatusService status;
 
 	private String cancelReason;
 	private boolean hostReportsErrors;
@@ -52,6 +68,32 @@ public abstract class DiffusionCommand implements Command, Cancelable {
 			if (log != null) log.debug(e);
 			if (!hostReportsErrors) report(message);
 		}
+	}
+
+	/**
+	 * The progress of this run, by one rule for every command: where ImageJ 1 runs (plain ImageJ 1, Fiji's
+	 * legacy layer) or no SciJava status service exists (the launcher), ImageJ's status bar and progress bar, and
+	 * Esc cancels; otherwise SciJava's status bar. Cancelling the command (Fiji's task manager) always stops it.
+	 */
+	protected final Progress progress() {
+		Progress shown = IJ.getInstance() != null || status == null ? new IJProgress() : new StatusProgress(status,
+			null);
+		return new Progress() {
+			@Override
+			public void status(String message) {
+				shown.status(message);
+			}
+
+			@Override
+			public void step(long done, long total) {
+				shown.step(done, total);
+			}
+
+			@Override
+			public boolean isCancelled() {
+				return isCanceled() || shown.isCancelled();
+			}
+		};
 	}
 
 	/**

@@ -13,7 +13,6 @@ import org.diffusionij.io.hub.HubClient;
 import org.diffusionij.io.hub.HubDownloader;
 import org.diffusionij.io.hub.TransferListener;
 import org.diffusionij.pipelines.Progress;
-import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -27,14 +26,12 @@ import org.scijava.widget.FileWidget;
  * folder as its model. {@code endpoint} points at a Hub mirror (default {@code HF_ENDPOINT}, else
  * huggingface.co); a token is read from {@code HF_TOKEN}.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Download Model from Hub")
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + DownloadModelCommand.LABEL, headless = true)
 public class DownloadModelCommand extends DiffusionCommand {
 
 	/** The menu label, which is also the name in {@code run("Download Model from Hub", "...")}. */
 	public static final String LABEL = "Download Model from Hub";
 
-	@Parameter(required = false)
-	private StatusService statusService;
 
 	@Parameter(description = "Hub repository, e.g. stabilityai/stable-diffusion-2-1-base")
 	private String id = "";
@@ -61,8 +58,7 @@ public class DownloadModelCommand extends DiffusionCommand {
 		Path target = folder == null || folder.getPath().isEmpty() ? defaultFolder(repo) : folder.toPath();
 		HubClient client = endpoint == null || endpoint.trim().isEmpty() ? HubClient.fromEnvironment() :
 			new HubClient(endpoint.trim(), System.getenv("HF_TOKEN"));
-		Progress progress = IJ.getInstance() != null || statusService == null ? new IJProgress() :
-			new StatusProgress(statusService, this);
+		Progress progress = progress();
 		try {
 			Files.createDirectories(target.toAbsolutePath().getParent());
 			new HubDownloader(client).download(repo, revision, v, target, listener(progress));

@@ -14,13 +14,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Locale;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.sd.GenerationRequest;
 import org.diffusionij.pipelines.sd.MemoryEstimate;
 import org.diffusionij.pipelines.sd.StableDiffusionModel;
 import org.diffusionij.pipelines.sd.StableDiffusionPipeline;
 import org.scijava.ItemIO;
-import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -35,12 +35,12 @@ import org.scijava.widget.FileWidget;
  * noise). The start image's size is the output size then. The result is a new RGB image (a stack for
  * {@code count} > 1) whose Info holds every setting, the seed included, as the macro line that reproduces it.
  * <p>
- * {@code precision=fp16} is for GPUs; the networks compute in float32, so fp16 falls back to fp32 with a
- * warning in the Log (a macro recorded on a GPU machine still runs on a CPU one). Before anything is loaded,
- * a run on the CPU whose estimated memory exceeds the free physical memory is refused, naming the largest
- * size that fits.
+ * {@code precision=fp16} computes the networks in float16 (soft-max and schedulers stay float32), the default
+ * on a GPU; on the CPU it halves the memory but runs slower, which the Log says. Before anything is loaded, a
+ * run whose estimated memory exceeds the free memory (physical on the CPU, the GPU's own on a GPU) is refused,
+ * naming the largest size that fits.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Generate from Prompt")
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + GenerateFromPromptCommand.LABEL, headless = true)
 public class GenerateFromPromptCommand extends DiffusionCommand {
 
 	/** The menu label, which is also the name in {@code run("Generate from Prompt", "...")}. */
@@ -49,10 +49,8 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 	/** ImageJ preference key of the last model folder used. */
 	static final String MODEL_PREF = "diffusionij.generate.model";
 
-	@Parameter(required = false)
-	private StatusService statusService;
 
-	@Parameter(label = ImageDiffusionCommand.IMAGE, required = false)
+	@Parameter(label = DiffusionCommand.IMAGE, required = false)
 	private ImagePlus image;
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "A diffusers Stable Diffusion folder")
@@ -96,13 +94,13 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 		description = "auto: fp16 on a GPU, fp32 on the CPU (fp16 on the CPU halves memory but runs slower)")
 	private String precision = "auto";
 
-	@Parameter(type = ItemIO.OUTPUT, label = ImageDiffusionCommand.RESULT)
+	@Parameter(type = ItemIO.OUTPUT, label = DiffusionCommand.RESULT)
 	private ImagePlus result;
 
 	@Override
 	protected void execute() {
-		GenerationRequest r = request();
-		long usedSeed = r.seed;
+		long usedSeed = seed();
+		GenerationRequest r = request(usedSeed);
 		Device dev = DiffusionEngine.device(device);
 		DataType dtype = dtype(dev);
 		Path folder = model.toPath();
@@ -131,7 +129,7 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 		}
 	}
 
-	private GenerationRequest request() {
+	private GenerationRequest request(long usedSeed) {
 		GenerationRequest r = new GenerationRequest();
 		r.prompt = prompt == null ? "" : prompt;
 		r.negativePrompt = negative == null ? "" : negative;
@@ -140,9 +138,9 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 		r.steps = steps;
 		r.guidance = guidance;
 		SchedulerChoice.apply(scheduler, r);
-		r.seed = seed();
 		r.count = count;
 		r.strength = strength;
+		r.generator = Generator.manualSeed(usedSeed);
 		return r;
 	}
 
@@ -206,10 +204,6 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 	}
 
 	/** ImageJ's status bar and Esc where ImageJ 1 runs (also inside Fiji), else SciJava's status service. */
-	private Progress progress() {
-		if (IJ.getInstance() != null || statusService == null) return new IJProgress();
-		return new StatusProgress(statusService, this);
-	}
 
 	String model() {
 		return model.getAbsolutePath();

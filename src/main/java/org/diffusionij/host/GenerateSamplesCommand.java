@@ -8,16 +8,11 @@ import ij.ImageStack;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.diffusionij.engine.DiffusionEngine;
-import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.ModelCatalog;
-import org.diffusionij.nn.UNet2DModel;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.pipelines.Floats;
+import org.diffusionij.pipelines.UnconditionalModel;
 import org.diffusionij.pipelines.UnconditionalPipeline;
-import org.diffusionij.schedulers.Scheduler;
-import org.diffusionij.schedulers.Schedulers;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -33,7 +28,7 @@ import org.scijava.plugin.Plugin;
  * {@code model} is a model folder or a bundled model's name; {@code scheduler=default} uses the folder's own
  * scheduler, the others are built from its config as {@code DDIMScheduler.from_config(...)} does.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Generate Samples")
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + GenerateSamplesCommand.LABEL, headless = true)
 public class GenerateSamplesCommand extends DiffusionCommand {
 
 	public static final String LABEL = "Generate Samples";
@@ -54,44 +49,25 @@ public class GenerateSamplesCommand extends DiffusionCommand {
 	@Parameter(label = "count", min = "1")
 	private int count = 4;
 
-	@Parameter(type = ItemIO.OUTPUT, label = ImageDiffusionCommand.RESULT)
+	@Parameter(type = ItemIO.OUTPUT, label = RESULT)
 	private ImagePlus result;
 
 	@Override
 	protected void execute() {
 		try {
-			Path folder = folder();
+			UnconditionalModel folder = UnconditionalModel.open("model", model == null ? null : model.getPath());
 			DiffusionEngine.start();
 			DiffusionEngine.inferenceThread();
 			try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-				UNet2DModel unet = UNet2DModel.fromFolder(folder.resolve("unet"), m);
-				ConfigJson config = ConfigJson.load(folder.resolve("scheduler/scheduler_config.json"));
-				Scheduler s = scheduler.equals("default") ? Schedulers.fromConfig(config)
-					: Schedulers.create(scheduler + "Scheduler", config);
-				NDArray images = new UnconditionalPipeline(unet, s).generate(count, 0, steps, seed, new IJProgress(), m);
-				result = stack(images, folder.getFileName() + "-samples");
+				UnconditionalPipeline pipeline = new UnconditionalPipeline(folder.unet(m), folder.scheduler(scheduler
+					.equals("default") ? null : scheduler + "Scheduler", null));
+				NDArray images = pipeline.generate(count, 0, steps, Generator.manualSeed(seed), progress(), m);
+				result = stack(images, folder.name() + "-samples");
 			}
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("Cannot read the model: " + e.getMessage(), e);
 		}
-	}
-
-	private Path folder() throws IOException {
-		if (model == null) throw new IllegalArgumentException("Set model= to a diffusers model folder.");
-		Path p = model.toPath();
-		if (!Files.isDirectory(p)) {
-			ModelCatalog.Entry bundled = ModelCatalog.bundled(GenerateSamplesCommand.class).find(model.getPath());
-			if (bundled == null) throw new IllegalArgumentException("model=" + model + " is not a folder or a bundled model.");
-			p = bundled.folder;
-		}
-		if (!Files.isRegularFile(p.resolve("unet/config.json")) ||
-			!Files.isRegularFile(p.resolve("scheduler/scheduler_config.json")))
-		{
-			throw new IllegalArgumentException("model=" + p + " is not an unconditional diffusers model: it needs " +
-				"unet/config.json and scheduler/scheduler_config.json.");
-		}
-		return p;
 	}
 
 	private static ImagePlus stack(NDArray nchw, String title) {

@@ -101,14 +101,11 @@ public final class Launcher {
 		ModuleItem<?> imageOutput = CommandInputs.imageOutput(info);
 		String input = imageInput == null ? null : options.remove(INPUT);
 		String output = imageOutput == null ? null : options.remove(OUTPUT);
-		if (imageInput != null && input == null && imageInput.isRequired()) {
-			throw new IllegalArgumentException("\"" + label + "\" needs input=FILE (the image to work on).");
-		}
 		if (imageOutput != null && output == null) {
 			throw new IllegalArgumentException("\"" + label + "\" needs output=FILE (where to save the result).");
 		}
 		ImagePlus image = input == null ? null : open(new File(input));
-		ImagePlus result = CommandCall.run(context, info, options, image);
+		ImagePlus result = CommandCall.run(context, info, options, image, "input=FILE (the image to work on)");
 		if (result == null && output != null) {
 			throw new IllegalStateException("\"" + label + "\" returned no image; nothing was saved.");
 		}

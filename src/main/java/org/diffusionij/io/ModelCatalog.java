@@ -45,6 +45,9 @@ public final class ModelCatalog {
 		}
 	}
 
+	/** The bundled denoiser, which Denoise Image uses and training fine-tunes when no model is named. */
+	public static final String DEFAULT_DENOISER = "denoise-gray";
+
 	private final Map<Path, Entry> entries = new LinkedHashMap<>();
 	private final Map<Path, String> problems = new LinkedHashMap<>();
 
@@ -80,6 +83,36 @@ public final class ModelCatalog {
 		catch (URISyntaxException | IllegalArgumentException e) {
 			return null;
 		}
+	}
+
+	/**
+	 * The model folder a user named with {@code key=nameOrPath}: an existing folder, else the bundled model of
+	 * that name. The folder is returned as an absolute path; whether it holds the right kind of model is for
+	 * its loader to say.
+	 *
+	 * @throws IllegalArgumentException naming the key, when it is neither
+	 */
+	public static Path resolve(String key, String nameOrPath) {
+		String name = nameOrPath == null ? "" : nameOrPath.trim();
+		if (name.isEmpty()) throw new IllegalArgumentException("Set " + key + "= to a model folder or a bundled " +
+			"model's name.");
+		Path path = Paths.get(name);
+		if (Files.isDirectory(path)) return path.toAbsolutePath().normalize();
+		ModelCatalog bundled;
+		try {
+			bundled = bundled(ModelCatalog.class);
+		}
+		catch (IOException e) {
+			throw new IllegalArgumentException(key + "=" + name + ": no such folder, and the bundled models cannot " +
+				"be listed (" + e.getMessage() + ").", e);
+		}
+		Entry e = bundled.find(name);
+		if (e != null) return e.folder;
+		List<String> names = new ArrayList<>();
+		for (Entry b : bundled.entries()) names.add(b.name);
+		throw new IllegalArgumentException(key + "=" + name + ": no such folder, and no bundled model of that name (" +
+			(names.isEmpty() ? "none is installed: the bundled models live in models/ beside the plugin jar" :
+				"bundled: " + String.join(", ", names)) + "). Give the folder of a diffusers model.");
 	}
 
 	/** Adds a model folder chosen by the user, or every model in a folder of models. */

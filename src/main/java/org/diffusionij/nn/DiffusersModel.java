@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -69,8 +70,8 @@ public abstract class DiffusersModel {
 		store.load(converted);
 	}
 
-	/** Fresh PyTorch-default weights in {@code manager}, reproducible from {@code seed}. */
-	public void initialize(NDManager manager, long seed) {
-		store.initialize(manager, seed);
+	/** Fresh PyTorch-default weights in {@code manager}, drawn from {@code generator}. */
+	public void initialize(NDManager manager, Generator generator) {
+		store.initialize(manager, generator);
 	}
 }

@@ -1,6 +1,5 @@
 package org.diffusionij.nn;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.diffusionij.engine.Generator;
 
 /**
  * The parameters of a network, in declaration order, under their full diffusers names
@@ -98,11 +98,10 @@ public final class ParameterStore {
 	}
 
 	/**
-	 * Fills every parameter with fresh values in {@code manager}, drawn after seeding the engine's generator
-	 * with {@code seed}, so the same seed gives the same network.
+	 * Fills every parameter with fresh values in {@code manager}, drawn from {@code generator} in declaration
+	 * order, so the same seed gives the same network.
 	 */
-	public void initialize(NDManager manager, long seed) {
-		Engine.getInstance().setRandomSeed((int) seed);
+	public void initialize(NDManager manager, Generator generator) {
 		for (Parameter p : parameters.values()) {
 			switch (p.init) {
 				case ONES:
@@ -113,7 +112,7 @@ public final class ParameterStore {
 					break;
 				default:
 					float bound = (float) (1.0 / Math.sqrt(p.fanIn));
-					p.array = manager.randomUniform(-bound, bound, p.shape);
+					p.array = generator.uniform(manager, -bound, bound, p.shape);
 			}
 			p.array.setName(p.name);
 		}

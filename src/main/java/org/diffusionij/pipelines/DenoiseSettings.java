@@ -9,13 +9,13 @@ import java.util.Locale;
 public final class DenoiseSettings {
 
 	/**
-	 * The default tile side. Tiles overlap by {@link Denoiser#OVERLAP} pixels and are padded to full size, so
-	 * small tiles recompute part of the image, but large tiles are slower on the CPU: their activations are big
-	 * blocks that glibc's per-thread arenas hand back to the kernel and fault in again at every tile. Measured
-	 * with the bundled model on 2 CPU cores over the evaluation images at σ = 25, in a process whose thread got
-	 * its own arena: 16.6 s per megapixel with 128 (30.37 dB), 21.5 with 192, 24.5 with 256 and 46 with 512
-	 * (30.29 dB; 10x the page faults); with one arena ({@code MALLOC_ARENA_MAX=1}) 512 took 16.7 s. The
-	 * overlaps, averaged, also add a little PSNR. On a GPU larger tiles are faster.
+	 * The default tile side, the fastest on CPUs whatever the process's malloc arenas. Tiles overlap by
+	 * {@link Denoiser#OVERLAP} pixels and are padded to full size, so small tiles recompute part of the image;
+	 * large tiles cost page faults where a thread has its own arena, whose big blocks glibc hands back to the
+	 * kernel and faults in again at every tile. Measured with the bundled model on 2 CPU cores over the
+	 * evaluation images at σ = 25: with the thread's own arena 16.6 s per megapixel with 128 (30.37 dB) and 46
+	 * with 512 (30.29 dB; 10x the page faults); with one arena ({@code MALLOC_ARENA_MAX=1}) 512 took 16.7 s,
+	 * no faster. On a GPU larger tiles are faster (512, as the README says).
 	 */
 	public static final int DEFAULT_TILE = 128;
 

@@ -1,19 +1,13 @@
 package org.diffusionij.pipelines;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.diffusionij.engine.Scopes;
-import org.diffusionij.io.ConfigJson;
+import java.util.List;
+import org.diffusionij.engine.Generator;
+import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.nn.UNet2DModel;
-import org.diffusionij.pipelines.train.TrainingFolder;
 import org.diffusionij.schedulers.PredictionType;
 import org.diffusionij.schedulers.Scheduler;
-import org.diffusionij.schedulers.Schedulers;
 
 /**
  * Denoise Image's pipeline: removes noise from image planes with a diffusion model, without adding noise.
@@ -26,7 +20,9 @@ import org.diffusionij.schedulers.Schedulers;
  * {@link ReverseProcess} returns the clean estimate, which is mapped back to image units. Poisson–Gaussian
  * noise is first made Gaussian of unit variance by the {@link GeneralizedAnscombe generalised Anscombe
  * transform} (σ = 1 in its units) and brought back by its exact unbiased inverse. Large images go through the
- * {@link Tiler}; progress counts network calls, and cancelling stops before the next one.
+ * {@link Tiler}; progress counts network calls, and cancelling stops before the next one. In {@code sample}
+ * mode the noise of unit {@code u} (a plane, or a group of planes) comes from a generator seeded with
+ * {@code seed + u}, so a plane's result does not depend on the planes before it.
  * <p>
  * Channels: a model with as many channels as the image denoises them together; a one-channel model treats
  * the channels of an RGB or multichannel image one by one, or (option) denoises the luminance once and adds
@@ -49,30 +45,24 @@ public final class Denoiser {
 	public Denoiser(UNet2DModel unet, Scheduler scheduler, Normalization normalization) {
 		this.unet = unet;
 		this.alphasCumprod = scheduler.schedule().alphasCumprod();
-		this.prediction = PredictionType.of(scheduler.config().has("prediction_type") ? scheduler.config().get(
-			"prediction_type").getAsString() : PredictionType.EPSILON.key, scheduler.className());
+		this.prediction = scheduler.predictionType();
 		this.normalization = normalization;
 		this.multiple = 1 << (unet.config().blockOutChannels.length - 1);
 	}
 
-	/** The model of a diffusers folder ({@code unet/}, {@code scheduler/}, optional {@code normalization.json}). */
-	public static Denoiser fromFolder(Path folder, NDManager manager) throws IOException {
-		if (!Files.isDirectory(folder.resolve("unet"))) {
-			throw new IOException("Model folder " + folder + " has no unet/ folder; Denoise Image needs a diffusers" +
-				" UNet2DModel pipeline folder (unet/ and scheduler/).");
-		}
-		UNet2DModel unet = UNet2DModel.fromFolder(folder.resolve("unet"), manager);
-		Scheduler scheduler = Schedulers.fromConfig(ConfigJson.load(folder.resolve("scheduler").resolve(
-			"scheduler_config.json")));
-		Path norm = folder.resolve(TrainingFolder.NORMALIZATION);
-		Normalization n = Files.isRegularFile(norm) ? Normalization.fromJson(ConfigJson.load(norm).json())
-			: Normalization.percentile();
-		return new Denoiser(unet, scheduler, n);
+	/** The denoiser of a model folder: its UNet (loaded into {@code manager}), scheduler and normalisation. */
+	public static Denoiser load(UnconditionalModel model, NDManager manager) throws IOException {
+		return new Denoiser(model.unet(manager), model.scheduler(), model.normalization());
 	}
 
 	/** Channels the model takes. */
 	public int modelChannels() {
 		return unet.config().inChannels;
+	}
+
+	/** Config keys of the model's {@code unet/config.json} that this implementation does not read. */
+	public List<String> unusedConfigKeys() {
+		return unet.unusedConfigKeys();
 	}
 
 	/**
@@ -101,84 +91,84 @@ public final class Denoiser {
 			throw new IllegalArgumentException(planes.length + " planes do not divide into " + channels + " channels.");
 		}
 		int items = planes.length / channels;
-		int groups = luminance ? items : planes.length / modelChannels;
+		int units = luminance ? items : planes.length / modelChannels;
 		Tiler tiler = new Tiler(settings.tile, Math.min(OVERLAP, settings.tile / 2), multiple);
-		int tiles = new TileAxis(height, tiler.tileSize(), Math.min(OVERLAP, settings.tile / 2), multiple).count() *
-			new TileAxis(width, tiler.tileSize(), Math.min(OVERLAP, settings.tile / 2), multiple).count();
-		CallCounter counter = new CallCounter(progress, (long) groups * tiles * ReverseProcess.calls(settings));
-		ReverseProcess reverse = new ReverseProcess(unet, alphasCumprod, prediction);
-		DenoiseResult result = new DenoiseResult(planes.length, groups);
-		for (int g = 0; g < groups; g++) {
-			float[][] in;
-			if (luminance) in = new float[][] { luminance(planes, g * channels, channels) };
-			else {
-				in = new float[modelChannels][];
-				for (int c = 0; c < modelChannels; c++) in[c] = planes[g * modelChannels + c].clone();
-			}
-			progress.status("Denoising " + (luminance ? "item " : "plane ") + (g + 1) + "/" + groups);
-			float[][] out = denoiseGroup(in, width, height, settings, tiler, reverse, counter, manager, result, g,
-				luminance ? lumaNoiseFactor(channels) : 1);
+		long calls = (long) units * tiler.tiles(height, width) * ReverseProcess.calls(settings);
+		Pass pass = new Pass(width, height, settings, tiler, new CallCounter(progress, calls), manager);
+		DenoiseResult result = new DenoiseResult(planes.length, units);
+		progress.checkCancelled();
+		for (int u = 0; u < units; u++) {
+			progress.status("Denoising " + (luminance ? "item " : "plane ") + (u + 1) + "/" + units);
 			if (luminance) {
+				float[] y = luminance(planes, u * channels, channels);
+				float[] out = denoiseUnit(new float[][] { y }, lumaNoiseFactor(channels), u, pass, result)[0];
 				for (int c = 0; c < channels; c++) {
-					float[] p = planes[g * channels + c].clone();
-					for (int i = 0; i < p.length; i++) p[i] += out[0][i] - in[0][i];
-					result.planes[g * channels + c] = p;
+					float[] p = planes[u * channels + c].clone();
+					for (int i = 0; i < p.length; i++) p[i] += out[i] - y[i];
+					result.planes[u * channels + c] = p;
 				}
 			}
 			else {
-				for (int c = 0; c < modelChannels; c++) result.planes[g * modelChannels + c] = out[c];
+				float[][] in = new float[modelChannels][];
+				System.arraycopy(planes, u * modelChannels, in, 0, modelChannels);
+				float[][] out = denoiseUnit(in, 1, u, pass, result);
+				System.arraycopy(out, 0, result.planes, u * modelChannels, modelChannels);
 			}
 		}
 		return result;
 	}
 
-	private float[][] denoiseGroup(float[][] in, int width, int height, DenoiseSettings s, Tiler tiler,
-		ReverseProcess reverse, CallCounter counter, NDManager manager, DenoiseResult result, int group,
-		double noiseFactor)
-	{
-		int size = width * height;
-		double sigma = 0;
-		for (float[] p : in) sigma += s.sigma != null ? s.sigma * noiseFactor : NoiseEstimation.estimate(p, width, height);
-		sigma /= in.length;
-		GeneralizedAnscombe gat = null;
-		double transformedSigma = sigma;
-		if (s.noise == DenoiseSettings.Noise.POISSON_GAUSSIAN) {
-			gat = new GeneralizedAnscombe(s.gain, s.offset, s.sigma == null ? 0 : s.sigma * noiseFactor);
-			transformedSigma = 0;
-			float[][] transformed = new float[in.length][];
-			for (int c = 0; c < in.length; c++) {
-				transformed[c] = in[c].clone();
-				gat.forward(transformed[c]);
-				transformedSigma += s.sigma != null ? 1 : NoiseEstimation.estimate(transformed[c], width, height);
-			}
-			in = transformed;
-			transformedSigma /= in.length;
+	/** What one call of {@link #denoise} shares across its units. */
+	private static final class Pass {
+		final int width, height;
+		final DenoiseSettings settings;
+		final Tiler tiler;
+		final CallCounter counter;
+		final NDManager manager;
+
+		Pass(int width, int height, DenoiseSettings settings, Tiler tiler, CallCounter counter, NDManager manager) {
+			this.width = width;
+			this.height = height;
+			this.settings = settings;
+			this.tiler = tiler;
+			this.counter = counter;
+			this.manager = manager;
 		}
-		float[] all = new float[in.length * size];
-		for (int c = 0; c < in.length; c++) System.arraycopy(in[c], 0, all, c * size, size);
+	}
+
+	/**
+	 * One unit (a plane, a model's channel group, or an item's luminance, whose noise is {@code noiseFactor} of
+	 * the planes'): noise level, variance-stabilising transform, normalisation, tiled reverse process, inverse.
+	 * The input planes are not changed.
+	 */
+	private float[][] denoiseUnit(float[][] in, double noiseFactor, int unit, Pass pass, DenoiseResult result) {
+		UnitNoise noise = new UnitNoise(in, noiseFactor, pass.width, pass.height, pass.settings);
+		float[] all = noise.values;
 		NormalizationRange range = normalization.fit(all);
 		double scale = range.high() > range.low() ? range.high() - range.low() : 1;
-		NoiseLevelTimestep start = NoiseLevelTimestep.forSigma(alphasCumprod, 2 * transformedSigma / scale);
-		result.record(group, gat == null ? sigma : transformedSigma, start.timestep);
+		NoiseLevelTimestep start = NoiseLevelTimestep.forSigma(alphasCumprod, 2 * noise.modelSigma / scale);
+		result.record(unit, noise.reported, start.timestep);
 		range.apply(all);
 		for (int i = 0; i < all.length; i++) all[i] = all[i] * 2 - 1;
-		float[] denoised;
-		try (NDManager scope = Scopes.step(manager)) {
-			if (s.mode == DenoiseSettings.Mode.SAMPLE) Engine.getInstance().setRandomSeed((int) (s.seed + group));
-			NDArray image = scope.create(all, new Shape(1, in.length, height, width));
-			NDArray out = tiler.run(image, tile -> s.mode == DenoiseSettings.Mode.MEAN ? reverse.mean(tile, start,
-				counter::called) : reverse.sample(tile, start, s.sampler, s.steps, s.sampler ==
-					DenoiseSettings.Sampler.DDIM ? 1 : s.samples, counter, counter::called), counter);
-			denoised = Floats.of(out);
-		}
+		float[] denoised = reverse(all, in.length, start, unit, pass);
 		for (int i = 0; i < denoised.length; i++) denoised[i] = (denoised[i] + 1) / 2;
 		range.invert(denoised);
-		float[][] planes = new float[in.length][size];
-		for (int c = 0; c < in.length; c++) {
-			System.arraycopy(denoised, c * size, planes[c], 0, size);
-			if (gat != null) gat.inverse(planes[c]);
+		return noise.inverse(denoised, in.length);
+	}
+
+	/** The reverse process over the tiles of a normalised unit ({@code channels} planes, one after the other). */
+	private float[] reverse(float[] unit, int channels, NoiseLevelTimestep start, int index, Pass pass) {
+		DenoiseSettings s = pass.settings;
+		ReverseProcess reverse = new ReverseProcess(unet, alphasCumprod, prediction);
+		CallCounter counter = pass.counter;
+		if (s.mode == DenoiseSettings.Mode.MEAN) {
+			return pass.tiler.run(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> reverse.mean(tile,
+				start, counter::called));
 		}
-		return planes;
+		NoiseSource noise = Generator.manualSeed(s.seed + index);
+		int chains = s.sampler == DenoiseSettings.Sampler.DDIM ? 1 : s.samples;
+		return pass.tiler.run(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> reverse.sample(tile,
+			start, s.sampler, s.steps, chains, noise, counter::called));
 	}
 
 	/** The luminance of one item's channels: BT.601 for RGB, the mean otherwise. */

@@ -30,6 +30,27 @@ public interface Progress {
 	/** True once the user asked to stop; the pipeline stops at the next step. */
 	boolean isCancelled();
 
+	/** This progress with {@code prefix} before every status message (one file of a batch, for example). */
+	default Progress prefixed(String prefix) {
+		Progress outer = this;
+		return new Progress() {
+			@Override
+			public void status(String message) {
+				outer.status(prefix + message);
+			}
+
+			@Override
+			public void step(long done, long total) {
+				outer.step(done, total);
+			}
+
+			@Override
+			public boolean isCancelled() {
+				return outer.isCancelled();
+			}
+		};
+	}
+
 	/** Throws {@link CancelledException} if the user cancelled. */
 	default void checkCancelled() {
 		if (isCancelled()) throw new CancelledException();

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.diffusionij.engine.Scopes;
 import org.diffusionij.nn.UNet2DModel;
-import org.diffusionij.schedulers.NoiseSource;
+import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.schedulers.PredictionType;
 
 /**
@@ -50,16 +50,7 @@ final class ReverseProcess {
 	NDArray predictOriginal(NDArray x, double t, double abar) {
 		NDManager m = x.getManager();
 		NDArray out = unet.forward(x, m.create(new float[] { (float) t }));
-		float a = (float) Math.sqrt(abar);
-		float b = (float) Math.sqrt(1 - abar);
-		switch (prediction) {
-			case EPSILON:
-				return x.sub(out.mul(b)).div(a);
-			case V_PREDICTION:
-				return x.mul(a).sub(out.mul(b));
-			default:
-				return out;
-		}
+		return prediction.originalSample(out, x, (float) Math.sqrt(abar), (float) Math.sqrt(1 - abar));
 	}
 
 	/** The one-step estimate for the normalised noisy tile {@code y} (values in [−1, 1] plus noise). */
@@ -69,14 +60,13 @@ final class ReverseProcess {
 		return x0;
 	}
 
-	/** The reverse process from {@code start}, {@code chains} chains averaged; noise from the engine's generator. */
+	/** The reverse process from {@code start}, {@code chains} chains averaged; DDPM's noise from {@code noise}. */
 	NDArray sample(NDArray y, NoiseLevelTimestep start, DenoiseSettings.Sampler sampler, int steps, int chains,
-		Progress progress, Runnable afterCall)
+		NoiseSource noise, Runnable afterCall)
 	{
 		NDManager outer = y.getManager();
 		NDArray x = y.mul((float) start.scale).repeat(0, chains);
 		for (int i = 0; i < steps; i++) {
-			progress.checkCancelled();
 			double t = start.timestep * (steps - i) / steps;
 			double s = start.timestep * (steps - i - 1) / steps;
 			double abarT = i == 0 ? start.alphaCumprod : alphaCumprodAt(alphasCumprod, t);
@@ -98,7 +88,7 @@ final class ReverseProcess {
 					next = x0.mul((float) c0).add(xt.mul((float) ct));
 					double variance = (1 - abarS) / (1 - abarT) * beta;
 					if (variance > 0) {
-						NDArray z = NoiseSource.ENGINE.randn(step, xt.getShape());
+						NDArray z = noise.randn(step, xt.getShape());
 						next = next.add(z.mul((float) Math.sqrt(variance)));
 					}
 				}

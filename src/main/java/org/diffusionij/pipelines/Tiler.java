@@ -9,18 +9,17 @@ import ai.djl.ndarray.types.Shape;
  * seamless result. Diffusion networks need sizes that are a multiple of their down-sampling factor (8, 16) and
  * memory that grows with the square of the side, so a large micrograph must be cut.
  * <p>
- * Each item of the NCHW input is cut into square tiles of {@code tile} pixels (rounded up to the multiple) that
- * overlap by at least {@code overlap}; an axis no longer than a tile is one tile padded by mirroring up to the
- * multiple (see {@link TileAxis}). The function sees one {@code 1 x C x tile x tile} tile at a time, in its own
- * sub-manager ({@code tile.getManager()}, where the function should create its arrays) that is closed after
- * the tile; it may return another channel count but must keep the height and width. Native memory is thus
- * bounded by the tile size, not the image size; the Java heap holds the input and the output once, plus one
- * item's accumulator.
+ * Each item of the NCHW input (a flat {@code float[]}, as pipelines hold image planes) is cut into square tiles
+ * of {@code tile} pixels (rounded up to the multiple) that overlap by at least {@code overlap}; an axis no
+ * longer than a tile is one tile padded by mirroring up to the multiple (see {@link TileAxis}). The function is
+ * called once per tile with a {@code 1 x C x tile x tile} array in its own sub-manager
+ * ({@code tile.getManager()}, where the function should create its arrays) that is closed after the tile; it may
+ * return another channel count but must keep the height and width, and it is where the caller counts progress
+ * and checks for cancellation. Native memory is thus bounded by the tile size, not the image size; the Java
+ * heap holds the input and the output once, plus one item's accumulator.
  * <p>
  * Results are blended with weights that fade out towards shared tile edges and sum to one, accumulated in
  * double precision, so an identity network reproduces the input exactly.
- * <p>
- * Progress is reported per tile, and cancelling stops before the next tile with {@link CancelledException}.
  */
 public final class Tiler {
 
@@ -56,25 +55,33 @@ public final class Tiler {
 		return tile;
 	}
 
-	/** Runs {@code function} over {@code image} (NCHW); the result is a new array in the image's manager. */
-	public NDArray run(NDArray image, TileFunction function, Progress progress) {
-		Shape s = image.getShape();
-		if (s.dimension() != 4) throw new IllegalArgumentException("Tiling needs an NCHW image; got " + s + ".");
-		int items = (int) s.get(0);
-		int channels = (int) s.get(1);
-		TileAxis ay = new TileAxis((int) s.get(2), tile, overlap, multiple);
-		TileAxis ax = new TileAxis((int) s.get(3), tile, overlap, multiple);
-		float[] in = Floats.of(image);
-		NDManager manager = image.getManager();
-		long total = (long) items * ay.count() * ax.count();
-		long done = 0;
+	/** The number of tiles of one {@code height x width} item. */
+	public int tiles(int height, int width) {
+		return new TileAxis(height, tile, overlap, multiple).count() * new TileAxis(width, tile, overlap, multiple)
+			.count();
+	}
+
+	/**
+	 * Runs {@code function} over {@code image}, {@code items x channels x height x width} values in NCHW order.
+	 *
+	 * @param manager where the tiles are made (its device)
+	 * @return the blended result, {@code items x outChannels x height x width}; the input is not changed
+	 */
+	public float[] run(float[] image, int items, int channels, int height, int width, NDManager manager,
+		TileFunction function)
+	{
+		if ((long) items * channels * height * width != image.length) {
+			throw new IllegalArgumentException(image.length + " values are not " + items + " x " + channels + " x " +
+				height + " x " + width + ".");
+		}
+		TileAxis ay = new TileAxis(height, tile, overlap, multiple);
+		TileAxis ax = new TileAxis(width, tile, overlap, multiple);
 		float[] out = null;
 		TileBlend blend = null;
 		for (int n = 0; n < items; n++) {
 			for (int iy = 0; iy < ay.count(); iy++) {
 				for (int ix = 0; ix < ax.count(); ix++) {
-					progress.checkCancelled();
-					float[] cut = TileBlend.cut(in, n, channels, ay, iy, ax, ix);
+					float[] cut = TileBlend.cut(image, n, channels, ay, iy, ax, ix);
 					try (NDManager scope = manager.newSubManager()) {
 						NDArray result = function.apply(scope.create(cut, new Shape(1, channels, ay.size, ax.size)));
 						int outChannels = checkShape(result.getShape(), ay.size, ax.size);
@@ -88,12 +95,11 @@ public final class Tiler {
 						}
 						blend.add(Floats.of(result), iy, ix);
 					}
-					progress.step(++done, total);
 				}
 			}
 			blend.finish(out, n);
 		}
-		return manager.create(out, new Shape(items, blend.channels, ay.length, ax.length));
+		return out;
 	}
 
 	private static int checkShape(Shape r, int height, int width) {

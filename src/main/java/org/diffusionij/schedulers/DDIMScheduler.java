@@ -4,6 +4,7 @@ import static org.diffusionij.schedulers.StepMath.sqrt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -58,6 +59,11 @@ public final class DDIMScheduler extends ConfiguredScheduler {
 	}
 
 	@Override
+	public PredictionType predictionType() {
+		return predictionType;
+	}
+
+	@Override
 	public void setTimesteps(int numInferenceSteps) {
 		setDescendingTimesteps(numInferenceSteps, timestepSpacing, stepsOffset);
 		this.numInferenceSteps = numInferenceSteps;
@@ -75,20 +81,8 @@ public final class DDIMScheduler extends ConfiguredScheduler {
 		float alphaProdTPrev = prevT >= 0 ? schedule.alphaCumprod(prevT) : finalAlphaCumprod;
 		float betaProdT = 1f - alphaProdT;
 
-		NDArray predOriginal, predEpsilon;
-		switch (predictionType) {
-			case EPSILON:
-				predOriginal = modelOutput.mul(sqrt(betaProdT)).neg().add(sample).div(sqrt(alphaProdT));
-				predEpsilon = modelOutput;
-				break;
-			case SAMPLE:
-				predOriginal = modelOutput.duplicate();
-				predEpsilon = predOriginal.mul(sqrt(alphaProdT)).neg().add(sample).div(sqrt(betaProdT));
-				break;
-			default:
-				predOriginal = modelOutput.mul(-sqrt(betaProdT)).add(sample.mul(sqrt(alphaProdT)));
-				predEpsilon = modelOutput.mul(sqrt(alphaProdT)).add(sample.mul(sqrt(betaProdT)));
-		}
+		NDArray predOriginal = predictionType.originalSample(modelOutput, sample, sqrt(alphaProdT), sqrt(betaProdT));
+		NDArray predEpsilon = predictionType.epsilon(modelOutput, sample, sqrt(alphaProdT), sqrt(betaProdT));
 		if (clipSample) predOriginal = predOriginal.clip(-clipSampleRange, clipSampleRange);
 
 		float betaProdTPrev = 1f - alphaProdTPrev;

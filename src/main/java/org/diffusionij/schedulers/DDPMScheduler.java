@@ -5,6 +5,7 @@ import static org.diffusionij.schedulers.StepMath.sqrt;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -46,6 +47,11 @@ public final class DDPMScheduler extends ConfiguredScheduler {
 	}
 
 	@Override
+	public PredictionType predictionType() {
+		return predictionType;
+	}
+
+	@Override
 	public void setTimesteps(int numInferenceSteps) {
 		setDescendingTimesteps(numInferenceSteps, timestepSpacing, stepsOffset);
 		inference = true;
@@ -84,17 +90,7 @@ public final class DDPMScheduler extends ConfiguredScheduler {
 		float currentAlphaT = alphaProdT / alphaProdTPrev;
 		float currentBetaT = 1f - currentAlphaT;
 
-		NDArray predOriginal;
-		switch (predictionType) {
-			case EPSILON:
-				predOriginal = modelOutput.mul(sqrt(betaProdT)).neg().add(sample).div(sqrt(alphaProdT));
-				break;
-			case SAMPLE:
-				predOriginal = modelOutput.duplicate();
-				break;
-			default:
-				predOriginal = modelOutput.mul(-sqrt(betaProdT)).add(sample.mul(sqrt(alphaProdT)));
-		}
+		NDArray predOriginal = predictionType.originalSample(modelOutput, sample, sqrt(alphaProdT), sqrt(betaProdT));
 		if (clipSample) predOriginal = predOriginal.clip(-clipSampleRange, clipSampleRange);
 
 		float predOriginalCoeff = sqrt(alphaProdTPrev) * currentBetaT / betaProdT;

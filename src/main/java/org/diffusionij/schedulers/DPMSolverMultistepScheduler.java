@@ -5,6 +5,7 @@ import static org.diffusionij.schedulers.StepMath.sqrt;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
+import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -63,6 +64,11 @@ public final class DPMSolverMultistepScheduler extends ConfiguredScheduler {
 		double[] all = Timesteps.linspace(0, n - 1, n);
 		timesteps = new float[n];
 		for (int i = 0; i < n; i++) timesteps[i] = (float) all[n - 1 - i];
+	}
+
+	@Override
+	public PredictionType predictionType() {
+		return predictionType;
 	}
 
 	@Override
@@ -174,14 +180,7 @@ public final class DPMSolverMultistepScheduler extends ConfiguredScheduler {
 	/** The data prediction x̂₀ that DPM-Solver++ extrapolates. */
 	private NDArray convertModelOutput(NDArray modelOutput, NDArray sample, float sigma) {
 		float alphaT = alphaOf(sigma), sigmaT = sigma * alphaT;
-		switch (predictionType) {
-			case EPSILON:
-				return modelOutput.mul(sigmaT).neg().add(sample).div(alphaT);
-			case SAMPLE:
-				return modelOutput.duplicate();
-			default:
-				return modelOutput.mul(-sigmaT).add(sample.mul(alphaT));
-		}
+		return predictionType.originalSample(modelOutput, sample, alphaT, sigmaT);
 	}
 
 	/** α<sub>t</sub> = 1/√(σ² + 1) of a variance-preserving σ. */

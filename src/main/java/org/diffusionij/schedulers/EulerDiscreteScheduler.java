@@ -4,6 +4,7 @@ import static org.diffusionij.schedulers.StepMath.sqrt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -57,6 +58,11 @@ public final class EulerDiscreteScheduler extends ConfiguredScheduler {
 			sigmas[i] = train[n - 1 - i];
 			timesteps[i] = (float) all[n - 1 - i];
 		}
+	}
+
+	@Override
+	public PredictionType predictionType() {
+		return predictionType;
 	}
 
 	@Override

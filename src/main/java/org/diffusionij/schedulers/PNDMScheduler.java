@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
+import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -40,6 +41,11 @@ public final class PNDMScheduler extends ConfiguredScheduler {
 		timestepSpacing = reader.getString("timestep_spacing", "leading", "linspace", "leading", "trailing");
 		stepsOffset = reader.getInt("steps_offset", 0);
 		finalAlphaCumprod = setAlphaToOne ? 1f : schedule.alphaCumprod(0);
+	}
+
+	@Override
+	public PredictionType predictionType() {
+		return predictionType;
 	}
 
 	@Override
@@ -174,9 +180,7 @@ public final class PNDMScheduler extends ConfiguredScheduler {
 		float alphaProdTPrev = prevT >= 0 ? schedule.alphaCumprod(prevT) : finalAlphaCumprod;
 		float betaProdT = 1f - alphaProdT;
 		float betaProdTPrev = 1f - alphaProdTPrev;
-		if (predictionType == PredictionType.V_PREDICTION) {
-			eps = eps.mul(sqrt(alphaProdT)).add(sample.mul(sqrt(betaProdT)));
-		}
+		eps = predictionType.epsilon(eps, sample, sqrt(alphaProdT), sqrt(betaProdT));
 		float sampleCoeff = sqrt(alphaProdTPrev / alphaProdT);
 		float denom = alphaProdT * sqrt(betaProdTPrev) + sqrt(alphaProdT * betaProdT * alphaProdTPrev);
 		return eps.mul(alphaProdTPrev - alphaProdT).div(denom).neg().add(sample.mul(sampleCoeff));

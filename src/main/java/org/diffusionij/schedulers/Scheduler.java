@@ -2,6 +2,7 @@ package org.diffusionij.schedulers;
 
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
+import org.diffusionij.engine.NoiseSource;
 
 /**
  * A diffusion scheduler with diffusers' contract ({@code SchedulerMixin}): {@link #setTimesteps} chooses the
@@ -35,6 +36,9 @@ public interface Scheduler extends AutoCloseable {
 	/** The timesteps a pipeline iterates over, in order (a copy). */
 	float[] timesteps();
 
+	/** What the network predicts ({@code prediction_type}). */
+	PredictionType predictionType();
+
 	/** The standard deviation of the initial noise ({@code init_noise_sigma}). */
 	float initNoiseSigma();
 
@@ -46,11 +50,6 @@ public interface Scheduler extends AutoCloseable {
 	 * returns it). Noise is drawn from {@code noise} exactly where diffusers draws it.
 	 */
 	SchedulerOutput step(NDArray modelOutput, float timestep, NDArray sample, NoiseSource noise);
-
-	/** {@link #step(NDArray, float, NDArray, NoiseSource)} drawing from the engine's generator. */
-	default SchedulerOutput step(NDArray modelOutput, float timestep, NDArray sample) {
-		return step(modelOutput, timestep, sample, NoiseSource.ENGINE);
-	}
 
 	/**
 	 * The forward process q(x<sub>t</sub> | x₀): √ᾱ<sub>t</sub> x₀ + √(1−ᾱ<sub>t</sub>) ε, one timestep per

@@ -49,6 +49,20 @@ public final class Schedulers {
 		return s;
 	}
 
+	/**
+	 * The config's own scheduler ({@code className} null) or {@code className} built from it, with the keys of
+	 * {@code overrides} (or null) replacing the config's: a pipeline folder's scheduler as the user chose it.
+	 */
+	public static Scheduler create(String className, ConfigJson config, JsonObject overrides) {
+		ConfigJson c = config;
+		if (overrides != null && overrides.size() > 0) {
+			JsonObject json = config.json().deepCopy();
+			for (String key : overrides.keySet()) json.add(key, overrides.get(key));
+			c = new ConfigJson(json, config.source());
+		}
+		return className == null ? fromConfig(c) : create(className, c);
+	}
+
 	private static Set<String> knownKeys;
 
 	/** The config keys of all scheduler classes here, as their defaults write them. */

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.diffusionij.engine.Generator;
 
 /**
  * Measures what the {@link OneDnnGuard} costs: the same convolutions timed in two fresh JVMs, one with the guard
@@ -70,7 +71,7 @@ public final class OneDnnGuardBenchmark {
 		DiffusionEngine.start();
 		System.out.println("  " + OneDnnGuard.state().description + ", " + DiffusionEngine.threads() + " threads");
 		try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-			Engine.getInstance().setRandomSeed(0);
+			Generator.manualSeed(0);
 			NDArray x = manager.randomNormal(new Shape(1, 64, 128, 128));
 			NDArray w = manager.randomNormal(new Shape(64, 64, 3, 3)).mul(0.05f);
 			NDArray b = manager.zeros(new Shape(64));

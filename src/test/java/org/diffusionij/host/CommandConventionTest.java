@@ -38,9 +38,9 @@ class CommandConventionTest {
 						"input and output are the launcher's file keys: " + info.getTitle());
 				}
 				ModuleItem<?> image = CommandInputs.imageInput(info);
-				if (image != null) assertEquals(ImageDiffusionCommand.IMAGE, image.getName());
+				if (image != null) assertEquals(DiffusionCommand.IMAGE, image.getName());
 				ModuleItem<?> result = CommandInputs.imageOutput(info);
-				if (result != null) assertEquals(ImageDiffusionCommand.RESULT, result.getName());
+				if (result != null) assertEquals(DiffusionCommand.RESULT, result.getName());
 			}
 		}
 		finally {
@@ -65,6 +65,30 @@ class CommandConventionTest {
 				}
 			}
 			assertTrue(labels.contains(EngineInfoCommand.LABEL), labels.toString());
+		}
+		finally {
+			context.dispose();
+		}
+	}
+
+	@Test
+	void everyCommandHasAnImageJ1EntryItsLabelConstantAndRunsHeadless() throws Exception {
+		Context context = CommandCall.newContext();
+		try {
+			List<String> entries = new ArrayList<>();
+			for (URL config : Collections.list(getClass().getClassLoader().getResources("plugins.config"))) {
+				for (String line : lines(config)) {
+					Matcher m = ENTRY.matcher(line);
+					if (m.matches()) entries.add(m.group(1));
+				}
+			}
+			for (CommandInfo info : DiffusionCommands.list(context.service(CommandService.class))) {
+				String label = DiffusionCommands.label(info);
+				assertTrue(entries.contains(label), label + " has no plugins.config entry");
+				assertEquals(label, info.loadClass().getField("LABEL").get(null), info.getClassName());
+				assertEquals(DiffusionCommand.MENU + label, info.getMenuPath().getMenuString(true).replace(" > ", ">"));
+				assertTrue(info.canRunHeadless(), label + " runs headless");
+			}
 		}
 		finally {
 			context.dispose();

@@ -72,7 +72,7 @@ class DenoiseCommandTest {
 	private static ImagePlus run(ImagePlus input, String... keyValues) {
 		Map<String, String> options = new HashMap<>();
 		for (int i = 0; i < keyValues.length; i += 2) options.put(keyValues[i], keyValues[i + 1]);
-		return CommandCall.run(context, info, options, input);
+		return CommandCall.run(context, info, options, input, "an image");
 	}
 
 	@Test

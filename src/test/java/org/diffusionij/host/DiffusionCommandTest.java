@@ -28,14 +28,14 @@ class DiffusionCommandTest {
 				if (m.level() == LogLevel.ERROR) errors.add(m.text());
 			});
 			Map<String, Object> inputs = new HashMap<>();
-			inputs.put(ImageDiffusionCommand.IMAGE, new ImagePlus("in", new ByteProcessor(4, 4)));
+			inputs.put(DiffusionCommand.IMAGE, new ImagePlus("in", new ByteProcessor(4, 4)));
 			inputs.put("fail", true);
 			Module module = context.service(CommandService.class).run(ScaleTestCommand.class, true, inputs).get();
 			ScaleTestCommand command = (ScaleTestCommand) ((CommandModule) module).getCommand();
 			assertTrue(command.isCanceled());
 			assertEquals("Failing on purpose: fail was set.", command.getCancelReason());
 			assertEquals(List.of("Failing on purpose: fail was set."), errors, "once, as a message");
-			assertNull(module.getOutput(ImageDiffusionCommand.RESULT));
+			assertNull(module.getOutput(DiffusionCommand.RESULT));
 		}
 		finally {
 			context.dispose();

@@ -57,7 +57,7 @@ class GenerateFromPromptCommandTest {
 	}
 
 	static ImagePlus run(Map<String, String> options, ImagePlus image) {
-		return CommandCall.run(context, info, options, image);
+		return CommandCall.run(context, info, options, image, "an image");
 	}
 
 	/** Largest difference of any channel of any pixel, in grey levels, against diffusers' NHWC [0, 1] image. */

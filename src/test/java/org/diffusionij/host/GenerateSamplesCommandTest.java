@@ -24,7 +24,7 @@ class GenerateSamplesCommandTest {
 		try {
 			CommandInfo info = DiffusionCommands.find(context.service(CommandService.class), GenerateSamplesCommand.LABEL);
 			ImagePlus samples = CommandCall.run(context, info, MacroOptions.parse("model=[" + fixture("tiny-ddpm") +
-				"] scheduler=DDPM steps=10 seed=0 count=1").asMap(), null);
+				"] scheduler=DDPM steps=10 seed=0 count=1").asMap(), null, "an image");
 			assertEquals(32, samples.getWidth());
 			assertEquals(32, samples.getBitDepth());
 			assertEquals(1, samples.getStackSize());
@@ -48,14 +48,14 @@ class GenerateSamplesCommandTest {
 		try {
 			CommandInfo info = DiffusionCommands.find(context.service(CommandService.class), GenerateSamplesCommand.LABEL);
 			ImagePlus samples = CommandCall.run(context, info, MacroOptions.parse("model=[" + fixture("tiny-ddpm") +
-				"] scheduler=DDIM steps=3 seed=1 count=3").asMap(), null);
+				"] scheduler=DDIM steps=3 seed=1 count=3").asMap(), null, "an image");
 			assertEquals(3, samples.getNSlices());
 			for (int z = 1; z <= 3; z++) {
 				for (float v : (float[]) samples.getStack().getPixels(z)) assertTrue(v >= 0 && v <= 1, "value " + v);
 			}
 			assertNotEquals(samples.getStack().getProcessor(1).getf(100), samples.getStack().getProcessor(2).getf(100));
 			String message = assertThrows(IllegalStateException.class, () -> CommandCall.run(context, info,
-				MacroOptions.parse("model=[" + fixture("ref") + "]").asMap(), null)).getMessage();
+				MacroOptions.parse("model=[" + fixture("ref") + "]").asMap(), null, "an image")).getMessage();
 			assertTrue(message.contains("unet/config.json"), message);
 		}
 		finally {

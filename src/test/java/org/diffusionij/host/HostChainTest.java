@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ij.ImagePlus;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.pipelines.Floats;
 import org.diffusionij.pipelines.Normalization;
 import org.diffusionij.pipelines.NormalizationRange;
 import org.diffusionij.pipelines.Tiler;
@@ -29,7 +31,10 @@ class HostChainTest {
 			NormalizationRange range = Normalization.percentile().fit(x);
 			assertTrue(range.low() >= 0 && range.high() > 200 && range.high() < 255, range.toString());
 			NDArray unit = Normalization.toUnit(range.apply(x));
-			NDArray y = new Tiler(64, 16, 16).run(unit, t -> t.duplicate(), new IJProgress());
+			Shape s = unit.getShape();
+			float[] tiled = new Tiler(64, 16, 16).run(Floats.of(unit), 1, (int) s.get(1), (int) s.get(2), (int) s.get(3),
+				manager, t -> t.duplicate());
+			NDArray y = manager.create(tiled, s);
 			NDArray back = range.invert(Normalization.fromUnit(y));
 			ImagePlus out = ImageTensors.fromTensor(back, clown, "denoised", OutputType.SAME_AS_INPUT);
 			assertArrayEquals((int[]) clown.getProcessor().getPixels(), (int[]) out.getProcessor().getPixels());

@@ -2,6 +2,7 @@ package org.diffusionij.host;
 
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
+import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -12,8 +13,16 @@ import org.scijava.plugin.Plugin;
  * {@code fail} is set. It exercises every part of the image command convention through the hosts; nothing
  * is persisted, so tests leave no preferences behind.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Scale Test Image")
-public class ScaleTestCommand extends ImageDiffusionCommand {
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + ScaleTestCommand.LABEL, headless = true)
+public class ScaleTestCommand extends DiffusionCommand {
+
+	public static final String LABEL = "Scale Test Image";
+
+	@Parameter(label = IMAGE)
+	private ImagePlus image;
+
+	@Parameter(type = ItemIO.OUTPUT, label = RESULT)
+	private ImagePlus result;
 
 	@Parameter(persist = false)
 	private double factor = 1.0;

@@ -3,11 +3,11 @@ package org.diffusionij.nn;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,8 +48,8 @@ class Conv2dPaddingTest {
 			for (int in : new int[] { 9, 12, 20 }) {
 				ParameterStore store = new ParameterStore();
 				Conv2d conv = new Conv2d(store, "conv_in", in, 16, 3, 1, 1);
-				store.initialize(m, in);
-				Engine.getInstance().setRandomSeed(in);
+				store.initialize(m, Generator.manualSeed(in));
+				Generator.manualSeed(in);
 				try (NDManager call = m.newSubManager()) {
 					NDArray x = call.randomNormal(new Shape(2, in, 12, 10));
 					NDArray got = conv.forward(x);

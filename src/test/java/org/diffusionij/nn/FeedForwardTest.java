@@ -4,12 +4,12 @@ import static org.diffusionij.nn.Reference.assertClose;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.junit.jupiter.api.Test;
 
 /** A sequence long enough to be chunked gives the same result as its halves computed whole. */
@@ -25,8 +25,8 @@ class FeedForwardTest {
 		ParameterStore store = new ParameterStore();
 		FeedForward ff = new FeedForward(store, "ff", dim);
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-			store.initialize(m, 5);
-			Engine.getInstance().setRandomSeed(6);
+			store.initialize(m, Generator.manualSeed(5));
+			Generator.manualSeed(6);
 			NDArray x = m.randomNormal(new Shape(1, len, dim));
 			long half = len / 2;
 			assertTrue(half * 2 * 4 * dim <= FeedForward.MAX_HIDDEN, "each half must be whole");

@@ -3,13 +3,13 @@ package org.diffusionij.nn;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
 import java.util.Map;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class PartsTest {
 			w.put("norm.weight", m.create(new float[] { 1f, 2f, -1f, 0.5f }));
 			w.put("norm.bias", m.create(new float[] { 0f, 1f, 2f, -3f }));
 			store.load(w);
-			Engine.getInstance().setRandomSeed(1);
+			Generator.manualSeed(1);
 			NDArray x = m.randomNormal(new Shape(2, 4, 3, 5));
 			float[] in = x.toFloatArray();
 			float[] out = norm.forward(x).toFloatArray();
@@ -70,8 +70,8 @@ class PartsTest {
 		try (NDManager m = manager.newSubManager()) {
 			ParameterStore store = new ParameterStore();
 			Attention attention = new Attention(store, "attn", 32, 4, 8, 8, 1e-5, 1.0);
-			store.initialize(m, 11);
-			Engine.getInstance().setRandomSeed(2);
+			store.initialize(m, Generator.manualSeed(11));
+			Generator.manualSeed(2);
 			NDArray x = m.randomNormal(new Shape(3, 32, 4, 6));
 			float[] whole = attention.forward(x, Long.MAX_VALUE).toFloatArray();
 			float[] sliced = attention.forward(x, 2 * 24 * 24).toFloatArray();

@@ -3,11 +3,11 @@ package org.diffusionij.nn;
 import static org.diffusionij.nn.Reference.assertClose;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +26,7 @@ class ScaledDotProductAttentionTest {
 		DiffusionEngine.start();
 		DiffusionEngine.inferenceThread();
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-			Engine.getInstance().setRandomSeed(11);
+			Generator.manualSeed(11);
 			NDArray q = m.randomNormal(new Shape(2, QUERIES, HEADS * DIM_HEAD));
 			NDArray k = m.randomNormal(new Shape(2, KEYS, HEADS * DIM_HEAD));
 			NDArray v = m.randomNormal(new Shape(2, KEYS, HEADS * DIM_HEAD));

@@ -10,7 +10,6 @@
  */
 package org.diffusionij.nn;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -19,6 +18,7 @@ import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Locale;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 
 /**
@@ -55,7 +55,7 @@ public final class UNet2DConditionBenchmark {
 			if (tinyOnly) return;
 			UNet2DConditionModel sd = new UNet2DConditionModel(ConfigJson.parse(SD15, "SD-1.5-sized UNet"));
 			long t0 = System.nanoTime();
-			sd.initialize(manager, 0);
+			sd.initialize(manager, Generator.manualSeed(0));
 			System.out.printf(Locale.ROOT, "(random init of %.1fM parameters: %.1f s)%n", sd.parameterCount() / 1e6,
 				(System.nanoTime() - t0) / 1e9);
 			run("SD-1.5-sized, random weights", sd, 32, 3, manager);
@@ -70,7 +70,7 @@ public final class UNet2DConditionBenchmark {
 		UNet2DConditionConfig c = model.config();
 		double[] seconds = new double[repeats];
 		long flops = 0;
-		Engine.getInstance().setRandomSeed(latent);
+		Generator.manualSeed(latent);
 		try (NDManager m = manager.newSubManager()) {
 			NDArray sample = m.randomNormal(new Shape(BATCH, c.inChannels, latent, latent));
 			NDArray text = m.randomNormal(new Shape(BATCH, TOKENS, c.crossAttentionDim[0]));

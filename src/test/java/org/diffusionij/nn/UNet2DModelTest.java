@@ -13,6 +13,7 @@ import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.Map;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.SafetensorsReader;
 import org.junit.jupiter.api.AfterAll;
@@ -99,9 +100,9 @@ class UNet2DModelTest {
 				"{\"block_out_channels\":[32,64],\"down_block_types\":[\"DownBlock2D\",\"AttnDownBlock2D\"]," +
 					"\"up_block_types\":[\"AttnUpBlock2D\",\"UpBlock2D\"],\"in_channels\":1,\"out_channels\":1," +
 					"\"layers_per_block\":1,\"sample_size\":16}", "test config"));
-			net.initialize(m, 7);
+			net.initialize(m, Generator.manualSeed(7));
 			net.parameterStore().setRequiresGradient(true);
-			Engine.getInstance().setRandomSeed(3);
+			Generator.manualSeed(3);
 			NDArray x = m.randomNormal(new Shape(2, 1, 16, 16));
 			try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
 				NDArray out = net.forward(x, m.create(new long[] { 5, 700 }));

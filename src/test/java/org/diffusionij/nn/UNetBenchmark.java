@@ -7,7 +7,6 @@
 package org.diffusionij.nn;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -19,6 +18,7 @@ import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Locale;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.UnconditionalPipeline;
@@ -57,7 +57,7 @@ public final class UNetBenchmark {
 			UNet2DModel fixture = UNet2DModel.fromFolder(tiny, manager);
 			run("tiny-ddpm fixture (32x32x1)", fixture, manager);
 			UNet2DModel realistic = new UNet2DModel(ConfigJson.parse(REALISTIC, "realistic UNet2DModel"));
-			realistic.initialize(manager, 0);
+			realistic.initialize(manager, Generator.manualSeed(0));
 			run("realistic DDPM (64x64x3)", realistic, manager);
 			System.out.println("\nFor comparison, diffusers on PyTorch 1.13 (fixtures README, same kind of 2-core" +
 				" machine): realistic UNet 123 ms at batch 1, 690 ms at batch 8.");
@@ -70,7 +70,7 @@ public final class UNetBenchmark {
 			int repeats = batch == 1 ? 9 : 5;
 			double[] ms = new double[repeats];
 			long flops = 0;
-			Engine.getInstance().setRandomSeed(batch);
+			Generator.manualSeed(batch);
 			try (NDManager m = manager.newSubManager()) {
 				NDArray sample = m.randomNormal(new Shape(batch, c.inChannels, c.sampleSize, c.sampleSize));
 				NDArray t = m.create(500L);
@@ -107,7 +107,7 @@ public final class UNetBenchmark {
 				UnconditionalPipeline p = new UnconditionalPipeline(model, Schedulers.create("DDIMScheduler",
 					new ConfigJson(ModelPresets.ddpmSchedulerConfig("epsilon"), "DDPM defaults")));
 				long t0 = System.nanoTime();
-				p.generate(batch, 0, steps, 0, Progress.NONE, m).toFloatArray();
+				p.generate(batch, 0, steps, Generator.manualSeed(0), Progress.NONE, m).toFloatArray();
 				best = Math.min(best, System.nanoTime() - t0);
 			}
 		}

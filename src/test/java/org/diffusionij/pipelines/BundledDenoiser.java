@@ -26,7 +26,7 @@ final class BundledDenoiser {
 			DiffusionEngine.inferenceThread();
 			manager = NDManager.newBaseManager(Device.cpu());
 			try {
-				denoiser = Denoiser.fromFolder(FOLDER, manager);
+				denoiser = Denoiser.load(UnconditionalModel.open(FOLDER), manager);
 			}
 			catch (IOException e) {
 				throw new UncheckedIOException("The bundled model " + FOLDER.toAbsolutePath() + " is needed", e);

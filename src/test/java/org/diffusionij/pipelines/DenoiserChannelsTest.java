@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.train.ModelPresets;
@@ -46,7 +47,7 @@ class DenoiserChannelsTest {
 		c.add("up_block_types", new Gson().toJsonTree(new String[] { "UpBlock2D", "UpBlock2D" }));
 		c.addProperty("norm_num_groups", 4);
 		UNet2DModel unet = new UNet2DModel(new ConfigJson(c, "test"));
-		unet.initialize(manager, 3);
+		unet.initialize(manager, Generator.manualSeed(3));
 		return new Denoiser(unet, Schedulers.fromConfig(new ConfigJson(ModelPresets.ddpmSchedulerConfig("epsilon"),
 			"test")), Normalization.percentile());
 	}

@@ -37,6 +37,24 @@ class TilerTest {
 		return v;
 	}
 
+	/**
+	 * The tiler over an NCHW array, counting tiles in {@code progress} and stopping when it is cancelled, as a
+	 * pipeline's tile function does; the result is an array in the image's manager.
+	 */
+	private static NDArray run(Tiler tiler, NDArray image, Tiler.TileFunction f, Progress progress) {
+		Shape s = image.getShape();
+		int n = (int) s.get(0), c = (int) s.get(1), h = (int) s.get(2), w = (int) s.get(3);
+		long total = (long) n * tiler.tiles(h, w);
+		long[] done = { 0 };
+		float[] out = tiler.run(Floats.of(image), n, c, h, w, image.getManager(), t -> {
+			progress.checkCancelled();
+			NDArray r = f.apply(t);
+			progress.step(++done[0], total);
+			return r;
+		});
+		return image.getManager().create(out, new Shape(n, out.length / ((long) n * h * w), h, w));
+	}
+
 	/** Counts steps and can ask to cancel after a number of them. */
 	private static final class CountingProgress implements Progress {
 		long steps;
@@ -69,7 +87,7 @@ class TilerTest {
 				NDArray image = scope.create(data, new Shape(2, 3, 77, 131));
 				Tiler tiler = new Tiler(s[0], s[1], s[2]);
 				CountingProgress progress = new CountingProgress();
-				NDArray out = tiler.run(image, t -> t.duplicate(), progress);
+				NDArray out = run(tiler, image, t -> t.duplicate(), progress);
 				assertEquals(image.getShape(), out.getShape());
 				assertArrayEquals(data, out.toFloatArray(), "tile " + s[0] + " overlap " + s[1] + " multiple " + s[2]);
 				assertEquals(progress.lastTotal, progress.steps);
@@ -94,12 +112,12 @@ class TilerTest {
 			NDArray image = scope.create(data, new Shape(1, 3, h, w));
 			float[] whole = ReflectConvolution.apply(data, 3, h, w);
 			CountingProgress progress = new CountingProgress();
-			NDArray tiled = new Tiler(48, 16, 16).run(image, ReflectConvolution::apply, progress);
+			NDArray tiled = run(new Tiler(48, 16, 16), image, ReflectConvolution::apply, progress);
 			assertEquals(new Shape(1, 2, h, w), tiled.getShape());
 			assertTrue(progress.steps >= 6, "the image must really be cut: " + progress.steps + " tiles");
 			assertTrue(maxDifference(whole, tiled.toFloatArray()) < 1e-5);
 			// the same network without blending room has visible seams, so the check above can fail
-			NDArray abutting = new Tiler(48, 0, 16).run(image, ReflectConvolution::apply, Progress.NONE);
+			NDArray abutting = run(new Tiler(48, 0, 16), image, ReflectConvolution::apply, Progress.NONE);
 			assertTrue(maxDifference(whole, abutting.toFloatArray()) > 1e-2);
 		}
 	}
@@ -124,7 +142,7 @@ class TilerTest {
 			return t.mul(2f);
 		};
 		try (NDManager scope = manager.newSubManager()) {
-			NDArray out = new Tiler(64, 8, 16).run(scope.create(data, new Shape(1, 1, h, w)), record, Progress.NONE);
+			NDArray out = run(new Tiler(64, 8, 16), scope.create(data, new Shape(1, 1, h, w)), record, Progress.NONE);
 			float[] doubled = out.toFloatArray();
 			for (int i = 0; i < data.length; i++) assertEquals(2 * data[i], doubled[i]);
 		}
@@ -144,7 +162,7 @@ class TilerTest {
 			NDArray image = scope.create(random(2 * 200 * 200, 4), new Shape(2, 1, 200, 200)).toType(
 				ai.djl.ndarray.types.DataType.FLOAT16, false);
 			CountingProgress progress = new CountingProgress();
-			NDArray out = new Tiler(32, 8, 8).run(image, t -> {
+			NDArray out = run(new Tiler(32, 8, 8), image, t -> {
 				NDArray r = t.mul(3f).toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
 				most[0] = Math.max(most[0], scope.getManagedArrays().size());
 				return r;
@@ -164,7 +182,7 @@ class TilerTest {
 		progress.cancelAfter = 2;
 		try (NDManager scope = manager.newSubManager()) {
 			NDArray image = scope.zeros(new Shape(1, 1, 100, 100));
-			assertThrows(CancelledException.class, () -> new Tiler(32, 8, 8).run(image, x -> {
+			assertThrows(CancelledException.class, () -> run(new Tiler(32, 8, 8), image, x -> {
 				calls[0]++;
 				return x;
 			}, progress));
@@ -181,7 +199,7 @@ class TilerTest {
 		try (NDManager scope = manager.newSubManager()) {
 			NDArray image = scope.zeros(new Shape(1, 1, 64, 64));
 			IllegalStateException e = assertThrows(IllegalStateException.class,
-				() -> new Tiler(32, 8, 8).run(image, x -> x.get("..., 1:, :"), Progress.NONE));
+				() -> run(new Tiler(32, 8, 8), image, x -> x.get("..., 1:, :"), Progress.NONE));
 			assertTrue(e.getMessage().contains("must keep the batch, height and width"), e.getMessage());
 		}
 	}

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.SafetensorsReader;
 import org.diffusionij.nn.UNet2DModel;
@@ -32,7 +33,7 @@ class UnconditionalPipelineTest {
 			ConfigJson config = ConfigJson.load(folder.resolve("scheduler/scheduler_config.json"));
 			Scheduler scheduler = schedulerClass == null ? Schedulers.fromConfig(config) :
 				Schedulers.create(schedulerClass, config);
-			NDArray image = new UnconditionalPipeline(unet, scheduler).generate(1, 0, 10, 0, Progress.NONE, m);
+			NDArray image = new UnconditionalPipeline(unet, scheduler).generate(1, 0, 10, Generator.manualSeed(0), Progress.NONE, m);
 			assertArrayEquals(new long[] { 1, 1, 32, 32 }, image.getShape().getShape());
 			float[] got = image.toFloatArray(), want = ref.floats("image"); // NHWC with C = 1: same order
 			double max = 0;

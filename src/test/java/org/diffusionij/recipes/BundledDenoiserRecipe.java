@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.Normalization;
@@ -113,7 +114,7 @@ public final class BundledDenoiserRecipe {
 			UNet2DModel unet;
 			if (init == null) {
 				unet = new UNet2DModel(new ConfigJson(config, "recipe"));
-				unet.initialize(m, s.seed);
+				unet.initialize(m, Generator.manualSeed(s.seed));
 			}
 			else {
 				unet = UNet2DModel.fromFolder(Paths.get(init, "unet"), m);
@@ -142,7 +143,7 @@ public final class BundledDenoiserRecipe {
 				public void validated(long step, double v) {
 					System.out.printf(Locale.ROOT, "step %d validation %.4f%n", step, v);
 				}
-			}, tr -> TrainingFolder.save(out, tr, config, norm.toJson(), dataJson, offset + (System.nanoTime() - start) / 1e9));
+			}, tr -> TrainingFolder.save(out, tr, config, norm, dataJson, offset + (System.nanoTime() - start) / 1e9));
 			System.out.printf(Locale.ROOT, "done: %d steps in %.0f s%n", t.step(), offset + (System.nanoTime() - start) / 1e9);
 		}
 	}
@@ -156,7 +157,7 @@ public final class BundledDenoiserRecipe {
 			TrainingSettings s = settings();
 			s.steps = 50;
 			UNet2DModel probe = new UNet2DModel(new ConfigJson(config, "probe"));
-			probe.initialize(m, s.seed);
+			probe.initialize(m, Generator.manualSeed(s.seed));
 			Trainer t = new Trainer(probe, Schedulers.fromConfig(new ConfigJson(ModelPresets.ddpmSchedulerConfig(
 				s.prediction), "probe")), planes, s, m);
 			DiffusionEngine.trainingThread();

@@ -13,6 +13,7 @@ import org.diffusionij.pipelines.DenoiseSettings;
 import org.diffusionij.pipelines.Denoiser;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.QualityMetrics;
+import org.diffusionij.pipelines.UnconditionalModel;
 
 /**
  * Denoise Image's benchmark: PSNR and SSIM (8-bit range) on the evaluation images ({@code data/eval-gray}, never
@@ -47,7 +48,7 @@ public final class DenoiseBenchmark {
 		List<GrayImages.Gray> images = GrayImages.read(data);
 		DiffusionEngine.inferenceThread();
 		try (NDManager manager = NDManager.newBaseManager(DiffusionEngine.device(System.getProperty("bench.device", "cpu")))) {
-			Denoiser denoiser = Denoiser.fromFolder(model, manager);
+			Denoiser denoiser = Denoiser.load(UnconditionalModel.open(model), manager);
 			GrayImages.Gray warm = images.get(0);
 			denoise(denoiser, noisy(warm, 25), warm, DenoiseSettings.Mode.MEAN, 25, DenoiseSettings.DEFAULT_TILE,
 				manager); // warm-up

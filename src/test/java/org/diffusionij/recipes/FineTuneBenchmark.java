@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.host.train.TrainingData;
-import org.diffusionij.host.train.TrainingStart;
+import org.diffusionij.pipelines.UnconditionalModel;
+import org.diffusionij.pipelines.train.TrainingStart;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.Progress;
@@ -45,10 +47,10 @@ public final class FineTuneBenchmark {
 		double threshold = args.length > 4 ? Double.parseDouble(args[4]) : Double.NaN;
 		DiffusionEngine.start();
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-			TrainingStart tuned = TrainingStart.fineTune(init, settings(steps, patch), m);
+			TrainingStart tuned = TrainingStart.fineTune(UnconditionalModel.open(init), settings(steps, patch), m);
 			TrainingData data = TrainingData.of(stack, tuned.normalization);
 			UNet2DModel fresh = new UNet2DModel(new ConfigJson(tuned.unetConfig, "scratch"));
-			fresh.initialize(m, 0);
+			fresh.initialize(m, Generator.manualSeed(0));
 			TrainingSettings scratchSettings = settings(steps, patch);
 			scratchSettings.timestepSampling = tuned.settings.timestepSampling;
 			scratchSettings.sigmaMin = tuned.settings.sigmaMin;

@@ -20,7 +20,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.host.train.TrainingData;
-import org.diffusionij.host.train.TrainingStart;
+import org.diffusionij.pipelines.train.TrainingStart;
 import org.diffusionij.pipelines.Normalization;
 import org.diffusionij.pipelines.train.Trainer;
 import org.diffusionij.pipelines.train.TrainingSettings;

@@ -4,10 +4,10 @@ import static org.diffusionij.schedulers.SchedulerFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.SafetensorsReader;
 import org.junit.jupiter.api.Test;
@@ -48,12 +48,12 @@ class NoiseAndSeedTest {
 			float[] t = s.timesteps();
 			long[] expected = r.longs("timesteps");
 			for (int i = 0; i < t.length; i++) assertEquals(expected[i], t[i], "timestep " + i);
-			Engine.getInstance().setRandomSeed(0);
-			NDArray x = NoiseSource.ENGINE.randn(outer, new ai.djl.ndarray.types.Shape(r.info("initial_noise").shape));
+			Generator generator = Generator.manualSeed(0);
+			NDArray x = generator.randn(outer, new ai.djl.ndarray.types.Shape(r.info("initial_noise").shape));
 			assertClose(r, "initial_noise", x, 0f);
 			for (int i = 0; i < t.length; i++) {
 				try (NDManager scope = outer.newSubManager()) {
-					SchedulerOutput out = s.step(r.array("model_output_" + i, scope), t[i], x);
+					SchedulerOutput out = s.step(r.array("model_output_" + i, scope), t[i], x, generator);
 					assertClose(r, "sample_" + i, out.prevSample, 1e-4f);
 					x.close();
 					x = out.prevSample;

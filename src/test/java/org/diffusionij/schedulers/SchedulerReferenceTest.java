@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.SafetensorsReader;
 import org.junit.jupiter.api.DynamicTest;

@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.diffusionij.host.CommandCall;
 import org.diffusionij.host.CommandInputs;
+import org.diffusionij.host.DiffusionCommand;
 import org.diffusionij.host.DiffusionCommands;
-import org.diffusionij.host.ImageDiffusionCommand;
 import org.diffusionij.host.MacroOptions;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
@@ -53,14 +53,13 @@ public class DiffusionPlugIn implements PlugIn {
 			ImagePlus image = null;
 			ModuleItem<?> imageInput = CommandInputs.imageInput(info);
 			if (imageInput != null) {
-				String imageTitle = values.remove(ImageDiffusionCommand.IMAGE);
+				String imageTitle = values.remove(DiffusionCommand.IMAGE);
 				image = imageTitle == null ? WindowManager.getCurrentImage() : WindowManager.getImage(imageTitle);
-				if (image == null && (imageTitle != null || CommandInputs.imageInput(info).isRequired())) {
-					throw new IllegalArgumentException(imageTitle == null ? title + " needs an open image."
-						: "There is no image titled \"" + imageTitle + "\".");
+				if (image == null && imageTitle != null) {
+					throw new IllegalArgumentException("There is no image titled \"" + imageTitle + "\".");
 				}
 			}
-			ImagePlus result = CommandCall.run(ctx, info, values, image);
+			ImagePlus result = CommandCall.run(ctx, info, values, image, "an open image");
 			if (result != null) result.show();
 		}
 		catch (RuntimeException | LinkageError e) {

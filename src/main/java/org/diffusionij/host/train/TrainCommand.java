@@ -16,17 +16,17 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.host.DiffusionCommand;
-import org.diffusionij.host.IJProgress;
-import org.diffusionij.host.ImageDiffusionCommand;
+import org.diffusionij.io.ModelCatalog;
 import org.diffusionij.pipelines.CancelledException;
 import org.diffusionij.pipelines.Normalization;
-import org.diffusionij.pipelines.Progress;
+import org.diffusionij.pipelines.UnconditionalModel;
 import org.diffusionij.pipelines.train.ModelPresets;
 import org.diffusionij.pipelines.train.PatchSampler;
 import org.diffusionij.pipelines.train.Trainer;
 import org.diffusionij.pipelines.train.TrainingFolder;
 import org.diffusionij.pipelines.train.TrainingListener;
 import org.diffusionij.pipelines.train.TrainingSettings;
+import org.diffusionij.pipelines.train.TrainingStart;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -50,15 +50,12 @@ import org.scijava.plugin.Plugin;
  * refused (a checkpoint replaces the whole folder); bad settings and unsuitable images are refused before
  * anything is written.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>Diffusion>Train Diffusion on Stack")
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + TrainCommand.LABEL, headless = true)
 public class TrainCommand extends DiffusionCommand {
 
 	public static final String LABEL = "Train Diffusion on Stack";
 
-	/** The bundled model that fine-tuning starts from by default. */
-	public static final String DEFAULT_INIT = "denoise-gray";
-
-	@Parameter(label = ImageDiffusionCommand.IMAGE, required = false)
+	@Parameter(label = DiffusionCommand.IMAGE, required = false)
 	private ImagePlus image;
 
 	@Parameter(label = "folder", style = "directory", description = "Where the trained model is written.")
@@ -66,7 +63,7 @@ public class TrainCommand extends DiffusionCommand {
 
 	@Parameter(label = "init", required = false, description = "Model to fine-tune: a bundled model's name or a " +
 		"model folder. Empty: train from scratch with the preset.")
-	private String init = DEFAULT_INIT;
+	private String init = ModelCatalog.DEFAULT_DENOISER;
 
 	@Parameter(label = "preset", choices = { "small", "medium", "large" }, description = "Network size when " +
 		"training from scratch (init empty):\nsmall: channels 32/64/128, no attention (fast on CPU)\nmedium: " +
@@ -129,8 +126,7 @@ public class TrainCommand extends DiffusionCommand {
 			TrainingStart start;
 			if (resume) start = TrainingStart.resume(out, manager);
 			else if (init == null || init.trim().isEmpty()) start = null;
-			else start = TrainingStart.fineTune(TrainingStart.resolveInit(init.trim(), TrainCommand.class), requested,
-				manager);
+			else start = TrainingStart.fineTune(UnconditionalModel.open("init", init), requested, manager);
 			TrainingData data = readData(start == null ? Normalization.percentile()
 				: start.normalization);
 			if (start == null) start = TrainingStart.scratch(preset, data.channels(), requested, manager);
@@ -152,7 +148,7 @@ public class TrainCommand extends DiffusionCommand {
 		long t0 = System.nanoTime();
 		double offset = before;
 		Trainer.Checkpointer checkpointer = tr -> TrainingFolder.save(out, tr, start.unetConfig,
-			start.normalization.toJson(), data.description, offset + (System.nanoTime() - t0) / 1e9);
+			start.normalization, data.description, offset + (System.nanoTime() - t0) / 1e9);
 		try {
 			trainer.run(progress(), listener(trainer, data, manager), checkpointer);
 		}
@@ -191,27 +187,6 @@ public class TrainCommand extends DiffusionCommand {
 			@Override
 			public void validated(long step, double validationLoss) {
 				for (TrainingListener l : all) l.validated(step, validationLoss);
-			}
-		};
-	}
-
-	/** Esc in ImageJ 1, or a cancel of the command (Fiji's task), stops after the current step. */
-	private Progress progress() {
-		IJProgress ij = new IJProgress();
-		return new Progress() {
-			@Override
-			public void status(String message) {
-				ij.status(message);
-			}
-
-			@Override
-			public void step(long done, long total) {
-				IJ.showProgress(total > 0 ? (double) done / total : 1.0);
-			}
-
-			@Override
-			public boolean isCancelled() {
-				return isCanceled() || ij.isCancelled();
 			}
 		};
 	}

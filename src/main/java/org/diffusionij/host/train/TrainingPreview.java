@@ -6,6 +6,7 @@ import ij.ImagePlus;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import org.diffusionij.pipelines.train.PatchSampler;
+import org.diffusionij.pipelines.train.PreviewDenoiser;
 import org.diffusionij.pipelines.train.Trainer;
 import org.diffusionij.pipelines.train.TrainingListener;
 

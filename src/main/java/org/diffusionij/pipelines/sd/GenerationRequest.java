@@ -2,6 +2,7 @@ package org.diffusionij.pipelines.sd;
 
 import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
+import org.diffusionij.engine.NoiseSource;
 
 /**
  * The settings of one Stable Diffusion run, with diffusers' defaults. {@code initImage} (1×3×H×W in [−1, 1])
@@ -21,7 +22,11 @@ public final class GenerationRequest {
 	 * {@code use_karras_sigmas}), or null.
 	 */
 	public JsonObject schedulerOverrides;
-	public long seed = 0;
+	/**
+	 * Every random draw of the run (start latents, the VAE's sample, stochastic scheduler steps), as diffusers'
+	 * {@code generator=}: a {@link org.diffusionij.engine.Generator} made for this run.
+	 */
+	public NoiseSource generator;
 	public int count = 1;
 	public double strength = 1.0;
 	public double eta = 0.0;
@@ -47,6 +52,7 @@ public final class GenerationRequest {
 		if (!(strength > 0 && strength <= 1)) throw new IllegalArgumentException("strength must be in (0, 1].");
 		if (!(guidance >= 0)) throw new IllegalArgumentException("guidance must be 0 or more.");
 		if (mask != null && initImage == null) throw new IllegalArgumentException("Inpainting needs an image.");
+		if (generator == null) throw new IllegalArgumentException("A generation needs a seeded generator.");
 	}
 
 	/** True when classifier-free guidance runs (diffusers: guidance_scale > 1). */

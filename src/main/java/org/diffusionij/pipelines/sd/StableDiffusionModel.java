@@ -83,18 +83,12 @@ public final class StableDiffusionModel implements AutoCloseable {
 
 	/** The folder's own scheduler, or {@code className} built from its config as diffusers' from_config does. */
 	public Scheduler scheduler(String className) {
-		return scheduler(className, null);
+		return Schedulers.create(className, schedulerConfig, null);
 	}
 
 	/** As {@link #scheduler(String)}, with {@code overrides} (or null) replacing keys of the folder's config. */
 	public Scheduler scheduler(String className, JsonObject overrides) {
-		ConfigJson config = schedulerConfig;
-		if (overrides != null) {
-			JsonObject json = schedulerConfig.json().deepCopy();
-			for (String key : overrides.keySet()) json.add(key, overrides.get(key));
-			config = new ConfigJson(json, schedulerConfig.source());
-		}
-		return className == null ? Schedulers.fromConfig(config) : Schedulers.create(className, config);
+		return Schedulers.create(className, schedulerConfig, overrides);
 	}
 
 	/** Config keys of the networks that this implementation does not read ("file: key"). */

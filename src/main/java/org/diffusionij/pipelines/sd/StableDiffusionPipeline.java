@@ -1,6 +1,5 @@
 package org.diffusionij.pipelines.sd;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -10,14 +9,13 @@ import ai.djl.nn.pooling.Pool;
 import org.diffusionij.engine.Scopes;
 import org.diffusionij.nn.DiagonalGaussianDistribution;
 import org.diffusionij.pipelines.Progress;
-import org.diffusionij.schedulers.NoiseSource;
 import org.diffusionij.schedulers.Scheduler;
 import org.diffusionij.schedulers.SchedulerOutput;
 
 /**
  * Stable Diffusion as diffusers' {@code StableDiffusionPipeline}, {@code StableDiffusionImg2ImgPipeline} and
  * {@code StableDiffusionInpaintPipeline} compute it: CLIP text embeddings (with the negative prompt for
- * classifier-free guidance), latents from the seeded generator, the scheduler loop with the UNet's noise
+ * classifier-free guidance), latents from the request's generator, the scheduler loop with the UNet's noise
  * prediction, and the VAE decode to (x/2+0.5).clamp(0, 1). Random draws happen in diffusers' order, so the
  * same folder, settings and seed give diffusers' image.
  */
@@ -48,7 +46,6 @@ public final class StableDiffusionPipeline {
 			}
 			if (timesteps.length == 0) throw new IllegalArgumentException("strength " + r.strength + " with " + r.steps +
 				" steps leaves no step to run; raise strength or steps.");
-			Engine.getInstance().setRandomSeed((int) r.seed);
 			Latents start = initialLatents(r, scheduler, timesteps[0], run);
 			NDArray latents = start.latents;
 			int unetChannels = model.unet.config().inChannels;
@@ -69,7 +66,7 @@ public final class StableDiffusionPipeline {
 						NDList halves = noise.split(2);
 						noise = halves.get(0).add(halves.get(1).sub(halves.get(0)).mul(r.guidance));
 					}
-					SchedulerOutput out = scheduler.step(noise, t, latents);
+					SchedulerOutput out = scheduler.step(noise, t, latents, r.generator);
 					NDArray next = out.prevSample;
 					if (start.imageLatents != null && unetChannels == 4) next = blend(next, start, scheduler, timesteps, i, step);
 					if (r.preview != null && (i + 1) % r.previewEvery == 0 && i + 1 < timesteps.length) {
@@ -126,7 +123,7 @@ public final class StableDiffusionPipeline {
 		// as diffusers, in its order of random draws: the image is encoded unless an inpainting checkpoint starts
 		// from pure noise; then the noise (or the given latents); then the masked image
 		boolean fromNoise = strengthMax && r.mask != null;
-		NDArray imageLatents = fromNoise && inpaintingModel ? null : encode(image, m).repeat(0, r.count);
+		NDArray imageLatents = fromNoise && inpaintingModel ? null : encode(image, r, m).repeat(0, r.count);
 		l.noise = startNoise(r, shape, m);
 		float[] t = new float[r.count];
 		java.util.Arrays.fill(t, firstTimestep);
@@ -138,22 +135,22 @@ public final class StableDiffusionPipeline {
 			l.maskLatent = NearestResize.to(mask, shape.get(2), shape.get(3)).repeat(0, r.count);
 			l.keepLatent = l.maskLatent.neg().add(1);
 			NDArray masked = image.mul(mask.lt(0.5f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
-			l.maskedImageLatents = encode(masked, m).repeat(0, r.count);
+			l.maskedImageLatents = encode(masked, r, m).repeat(0, r.count);
 		}
 		return l;
 	}
 
 	/** The request's latents (a copy in {@code m}), else standard normal noise drawn from the seed. */
 	private static NDArray startNoise(GenerationRequest r, Shape shape, NDManager m) {
-		if (r.latents == null) return NoiseSource.ENGINE.randn(m, shape);
+		if (r.latents == null) return r.generator.randn(m, shape);
 		NDArray x = r.latents.duplicate();
 		x.attach(m);
 		return x;
 	}
 
-	private NDArray encode(NDArray image, NDManager m) {
+	private NDArray encode(NDArray image, GenerationRequest r, NDManager m) {
 		DiagonalGaussianDistribution d = model.vae.encode(image);
-		NDArray sample = d.sample(NoiseSource.ENGINE.randn(m, d.mean().getShape()));
+		NDArray sample = d.sample(r.generator.randn(m, d.mean().getShape()));
 		return sample.mul(model.vae.scalingFactor());
 	}
 

@@ -12,10 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.CancelledException;
 import org.diffusionij.pipelines.Progress;
-import org.diffusionij.schedulers.NoiseSource;
+import org.diffusionij.schedulers.PredictionType;
 import org.diffusionij.schedulers.Scheduler;
 
 /**
@@ -73,7 +74,7 @@ public final class Trainer {
 		this.validation = new PatchSampler(split.get(1), settings.patch, settings.seed + 1);
 		this.timesteps = new TimestepSampler(settings, noiseScheduler.schedule().alphasCumprod());
 		this.learningRate = new LearningRateSchedule(settings.learningRate, settings.warmup(), settings.steps);
-		this.velocity = settings.prediction.toLowerCase(Locale.ROOT).equals("v_prediction");
+		this.velocity = settings.predictionType() == PredictionType.V_PREDICTION;
 		this.params = new LinkedHashMap<>(model.parameters());
 		params.values().forEach(p -> p.setRequiresGradient(true));
 		this.ema = new Ema(settings.emaDecay, params, manager);
@@ -163,8 +164,7 @@ public final class Trainer {
 		try (NDManager s = manager.newSubManager()) {
 			NDArray x0 = s.create(train.batch(step, b), new Shape(b, c, p, p));
 			float[] t = timesteps.draw(step, b);
-			Engine.getInstance().setRandomSeed(noiseSeed(step));
-			NDArray noise = NoiseSource.ENGINE.randn(s, x0.getShape());
+			NDArray noise = Generator.manualSeed(noiseSeed(step)).randn(s, x0.getShape());
 			NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
 			NDArray target = velocity ? noiseScheduler.getVelocity(x0, noise, t) : noise;
 			NDArray tArray = s.create(t);
@@ -206,8 +206,7 @@ public final class Trainer {
 		try (NDManager s = manager.newSubManager()) {
 			NDArray x0 = s.create(validation.batch(0, b), new Shape(b, c, p, p));
 			float[] t = timesteps.spread(b);
-			Engine.getInstance().setRandomSeed(noiseSeed(-1));
-			NDArray noise = NoiseSource.ENGINE.randn(s, x0.getShape());
+			NDArray noise = Generator.manualSeed(noiseSeed(-1)).randn(s, x0.getShape());
 			NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
 			NDArray target = velocity ? noiseScheduler.getVelocity(x0, noise, t) : noise;
 			return model.forward(noisy, s.create(t)).sub(target).square().mean().getFloat();

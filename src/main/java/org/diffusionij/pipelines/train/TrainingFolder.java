@@ -13,11 +13,13 @@ import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.ModelFolderWriter;
 import org.diffusionij.io.SafetensorsReader;
 import org.diffusionij.io.SafetensorsWriter;
+import org.diffusionij.pipelines.Normalization;
+import org.diffusionij.pipelines.UnconditionalModel;
 
 /**
  * A training run's output folder: a diffusers {@code DDPMPipeline} folder whose {@code unet} holds the EMA
  * weights (loadable with {@code UNet2DModel.from_pretrained(folder, subfolder="unet")}), plus
- * {@code normalization.json} (how images were mapped to the network's range, for Denoise Image),
+ * {@value UnconditionalModel#NORMALIZATION} (how images were mapped to the network's range, for Denoise Image),
  * {@code README.md} (the model card) and the training state for Resume: {@code training_state.safetensors}
  * (current weights and AdamW moments, exact float32) and {@code training_state.json} (step, settings,
  * losses, time). Every checkpoint replaces the folder atomically.
@@ -26,7 +28,6 @@ public final class TrainingFolder {
 
 	public static final String STATE_TENSORS = "training_state.safetensors";
 	public static final String STATE_JSON = "training_state.json";
-	public static final String NORMALIZATION = "normalization.json";
 
 	/** What a checkpoint holds, as read back for Resume. */
 	public static final class Saved {
@@ -34,7 +35,8 @@ public final class TrainingFolder {
 		public double seconds;
 		public TrainingSettings settings;
 		public TrainingHistory history;
-		public JsonObject unetConfig, schedulerConfig, normalization, data;
+		public JsonObject unetConfig, schedulerConfig, data;
+		public Normalization normalization;
 		public Map<String, NDArray> weights = new LinkedHashMap<>(), ema, optimizer = new LinkedHashMap<>();
 	}
 
@@ -45,7 +47,7 @@ public final class TrainingFolder {
 	 *
 	 * @param data a description of the training data (JSON: source, planes, size…) for the model card
 	 */
-	public static void save(Path folder, Trainer trainer, JsonObject unetConfig, JsonObject normalization,
+	public static void save(Path folder, Trainer trainer, JsonObject unetConfig, Normalization normalization,
 		JsonObject data, double seconds) throws IOException
 	{
 		JsonObject state = new JsonObject();
@@ -57,7 +59,7 @@ public final class TrainingFolder {
 		new ModelFolderWriter("DDPMPipeline")
 			.model("unet", unetConfig, trainer.emaWeights())
 			.scheduler("scheduler", trainer.noiseScheduler().config())
-			.file(NORMALIZATION, f -> ConfigJson.write(normalization, f))
+			.file(UnconditionalModel.NORMALIZATION, f -> ConfigJson.write(normalization.toJson(), f))
 			.file(STATE_JSON, f -> ConfigJson.write(state, f))
 			.file(STATE_TENSORS, f -> {
 				SafetensorsWriter w = new SafetensorsWriter();
@@ -88,9 +90,10 @@ public final class TrainingFolder {
 		s.settings = TrainingSettings.fromJson(state.getAsJsonObject("settings"));
 		s.history = TrainingHistory.fromJson(state.getAsJsonObject("history"));
 		s.data = state.getAsJsonObject("data");
-		s.unetConfig = ConfigJson.load(folder.resolve("unet/config.json")).json();
-		s.schedulerConfig = ConfigJson.load(folder.resolve("scheduler/scheduler_config.json")).json();
-		s.normalization = ConfigJson.load(folder.resolve(NORMALIZATION)).json();
+		UnconditionalModel model = UnconditionalModel.open(folder);
+		s.unetConfig = model.unetConfig();
+		s.schedulerConfig = model.schedulerConfig();
+		s.normalization = model.normalization();
 		try (SafetensorsReader r = SafetensorsReader.open(folder.resolve(STATE_TENSORS))) {
 			for (String name : r.tensors().keySet()) {
 				NDArray a = r.array(name, manager);
@@ -98,10 +101,7 @@ public final class TrainingFolder {
 				else s.optimizer.put(name, a);
 			}
 		}
-		s.ema = new LinkedHashMap<>();
-		try (SafetensorsReader r = SafetensorsReader.open(folder.resolve("unet/diffusion_pytorch_model.safetensors"))) {
-			for (String name : r.tensors().keySet()) s.ema.put(name, r.array(name, manager));
-		}
+		s.ema = new LinkedHashMap<>(model.unetWeights(manager));
 		return s;
 	}
 }

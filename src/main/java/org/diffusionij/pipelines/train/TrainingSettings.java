@@ -2,6 +2,7 @@ package org.diffusionij.pipelines.train;
 
 import com.google.gson.JsonObject;
 import java.util.Locale;
+import org.diffusionij.schedulers.PredictionType;
 
 /**
  * What a training run does, with defaults that suit a laptop CPU. Saved with every checkpoint so that a
@@ -52,10 +53,15 @@ public final class TrainingSettings {
 			throw new IllegalArgumentException("lr must be between 0 and 1 (was " + learningRate + ").");
 		}
 		String p = prediction.toLowerCase(Locale.ROOT);
-		if (!p.equals("epsilon") && !p.equals("v_prediction")) {
+		if (!p.equals(PredictionType.EPSILON.key) && !p.equals(PredictionType.V_PREDICTION.key)) {
 			throw new IllegalArgumentException("prediction must be epsilon or v_prediction (was " + prediction + ").");
 		}
 		if (checkpointEvery < 1) throw new IllegalArgumentException("checkpoint_every must be at least 1.");
+	}
+
+	/** What the network learns to predict. */
+	public PredictionType predictionType() {
+		return PredictionType.of(prediction.toLowerCase(Locale.ROOT), "prediction=" + prediction);
 	}
 
 	public JsonObject toJson() {

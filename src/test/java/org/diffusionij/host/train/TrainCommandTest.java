@@ -23,6 +23,7 @@ import org.diffusionij.io.ConfigJson;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.Normalization;
 import org.diffusionij.pipelines.train.PatchSampler;
+import org.diffusionij.pipelines.train.PreviewDenoiser;
 import org.diffusionij.pipelines.train.TrainingFolder;
 import org.diffusionij.pipelines.train.TrainingHistory;
 import org.diffusionij.schedulers.Schedulers;
@@ -58,7 +59,7 @@ class TrainCommandTest {
 	}
 
 	static void train(String macro, ImagePlus image) {
-		CommandCall.run(context, info, MacroOptions.parse(macro).asMap(), image);
+		CommandCall.run(context, info, MacroOptions.parse(macro).asMap(), image, "an image");
 	}
 
 	static String fails(String macro, ImagePlus image) {

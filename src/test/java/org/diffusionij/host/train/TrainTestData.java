@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ModelFolderWriter;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.io.ConfigJson;
@@ -44,7 +45,7 @@ final class TrainTestData {
 		DiffusionEngine.start();
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
 			UNet2DModel unet = new UNet2DModel(new ConfigJson(c, "test"));
-			unet.initialize(m, 42);
+			unet.initialize(m, Generator.manualSeed(42));
 			new ModelFolderWriter("DDPMPipeline").model("unet", c, unet.parameters())
 				.scheduler("scheduler", ModelPresets.ddpmSchedulerConfig("epsilon")).save(folder);
 		}

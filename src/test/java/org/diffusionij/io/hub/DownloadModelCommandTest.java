@@ -33,7 +33,7 @@ class DownloadModelCommandTest {
 			options.put("id", "owner/tiny-sd");
 			options.put("folder", target.toString());
 			options.put("endpoint", hub.endpoint());
-			assertNull(CommandCall.run(context, info, options, null));
+			assertNull(CommandCall.run(context, info, options, null, "an image"));
 			for (String f : new String[] { "model_index.json", "unet/diffusion_pytorch_model.safetensors",
 				"vae/diffusion_pytorch_model.safetensors", "text_encoder/model.safetensors", "tokenizer/vocab.json",
 				"scheduler/scheduler_config.json" })
@@ -44,11 +44,11 @@ class DownloadModelCommandTest {
 				"Generate from Prompt offers the new folder");
 			// a second download into the same folder is refused with the folder's name
 			IllegalStateException e = assertThrows(IllegalStateException.class, () -> CommandCall.run(context, info,
-				options, null));
+				options, null, "an image"));
 			assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
 			options.put("id", "owner/other");
 			options.put("folder", tmp.resolve("other").toString());
-			e = assertThrows(IllegalStateException.class, () -> CommandCall.run(context, info, options, null));
+			e = assertThrows(IllegalStateException.class, () -> CommandCall.run(context, info, options, null, "an image"));
 			assertTrue(e.getMessage().contains("owner/other"), e.getMessage());
 		}
 		finally {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.SafetensorsReader;
 import org.diffusionij.io.SafetensorsWriter;
@@ -100,7 +101,7 @@ class InpaintingCheckpointTest {
 	/** An RGB start image in [-1, 1] and a mask (1 = regenerate) of the given rows. */
 	static GenerationRequest request(NDArray latents, int maskFrom, int maskTo, NDManager m) {
 		GenerationRequest r = TinyFixtureRequest.of(latents);
-		r.seed = 42;
+		r.generator = Generator.manualSeed(42);
 		float[] image = new float[3 * 64 * 64], mask = new float[64 * 64];
 		for (int i = 0; i < image.length; i++) image[i] = (float) Math.sin(i * 0.01);
 		for (int y = maskFrom; y < maskTo; y++) for (int x = 0; x < 64; x++) mask[y * 64 + x] = 1;

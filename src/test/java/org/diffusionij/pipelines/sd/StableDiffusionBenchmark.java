@@ -11,7 +11,6 @@
  */
 package org.diffusionij.pipelines.sd;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.nn.AutoencoderKL;
 import org.diffusionij.nn.UNet2DConditionModel;
@@ -66,10 +66,10 @@ public final class StableDiffusionBenchmark {
 			tinyPipeline(manager, dtype);
 			if (tinyOnly) return;
 			UNet2DConditionModel unet = new UNet2DConditionModel(ConfigJson.parse(SD15_UNET, "SD-1.5-sized UNet"));
-			unet.initialize(manager, 0);
+			unet.initialize(manager, Generator.manualSeed(0));
 			unet.convertTo(dtype);
 			AutoencoderKL vae = new AutoencoderKL(ConfigJson.parse(SD15_VAE, "SD-1.5-sized VAE"));
-			vae.initialize(manager, 1);
+			vae.initialize(manager, Generator.manualSeed(1));
 			vae.convertTo(dtype);
 			unetSteps(unet, 32, 3, manager);
 			unetSteps(unet, 64, 1, manager);
@@ -91,7 +91,7 @@ public final class StableDiffusionBenchmark {
 			r.prompt = "A painting of a squirrel eating a burger";
 			r.width = r.height = 64;
 			r.steps = 5;
-			r.seed = 42;
+			r.generator = Generator.manualSeed(42);
 			List<Long> stamps = new ArrayList<>();
 			Progress timing = new Progress() {
 				@Override
@@ -126,7 +126,7 @@ public final class StableDiffusionBenchmark {
 	private static void unetSteps(UNet2DConditionModel unet, int latent, int steps, NDManager manager)
 		throws IOException
 	{
-		Engine.getInstance().setRandomSeed(latent);
+		Generator generator = Generator.manualSeed(latent);
 		try (NDManager m = manager.newSubManager();
 			Scheduler scheduler = Schedulers.fromConfig(ConfigJson.parse(SD15_SCHEDULER, "SD 1.5 scheduler")))
 		{
@@ -143,7 +143,7 @@ public final class StableDiffusionBenchmark {
 					NDArray noise = unet.forward(input, step.create(new float[] { t }), text);
 					noise.attach(step);
 					NDArray guided = noise.get("0:1").add(noise.get("1:2").sub(noise.get("0:1")).mul(7.5f));
-					NDArray next = scheduler.step(guided, t, latents).prevSample;
+					NDArray next = scheduler.step(guided, t, latents, generator).prevSample;
 					next.toFloatArray();
 					if (i >= 0) seconds[i] = (System.nanoTime() - t0) / 1e9;
 				}

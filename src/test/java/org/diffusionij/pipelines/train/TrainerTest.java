@@ -19,9 +19,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.CancelledException;
+import org.diffusionij.pipelines.Normalization;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.schedulers.Schedulers;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,7 +83,7 @@ class TrainerTest {
 
 	static Trainer trainer(TrainingSettings s, NDManager m) {
 		UNet2DModel unet = new UNet2DModel(new ConfigJson(tinyConfig(), "preset"));
-		unet.initialize(m, 42);
+		unet.initialize(m, Generator.manualSeed(42));
 		return new Trainer(unet, Schedulers.fromConfig(new ConfigJson(ModelPresets.ddpmSchedulerConfig(s.prediction),
 			"preset")), planes, s, m);
 	}
@@ -126,7 +128,7 @@ class TrainerTest {
 			JsonObject data = new JsonObject();
 			data.addProperty("source", "CityscapeSmallStack");
 			assertThrows(CancelledException.class, () -> interrupted.run(cancelAfterThree, TrainingListener.NONE,
-				tr -> TrainingFolder.save(folder, tr, tinyConfig(), new JsonObject(), data, 1.0)));
+				tr -> TrainingFolder.save(folder, tr, tinyConfig(), Normalization.percentile(), data, 1.0)));
 			assertEquals(3, interrupted.step());
 			assertTrue(TrainingFolder.hasState(folder), "cancel leaves a checkpoint");
 
@@ -153,7 +155,7 @@ class TrainerTest {
 			Trainer t = trainer(settings(3), m);
 			Path folder = tmp.resolve("saved");
 			t.run(Progress.NONE, TrainingListener.NONE, tr -> TrainingFolder.save(folder, tr, tinyConfig(),
-				new JsonObject(), new JsonObject(), 2.0));
+				Normalization.percentile(), new JsonObject(), 2.0));
 			for (String f : Arrays.asList("model_index.json", "unet/config.json",
 				"unet/diffusion_pytorch_model.safetensors", "scheduler/scheduler_config.json", "README.md"))
 			{

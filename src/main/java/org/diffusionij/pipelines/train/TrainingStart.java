@@ -1,18 +1,15 @@
-package org.diffusionij.host.train;
+package org.diffusionij.pipelines.train;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.ModelCatalog;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.Normalization;
-import org.diffusionij.pipelines.train.ModelPresets;
-import org.diffusionij.pipelines.train.TrainingFolder;
-import org.diffusionij.pipelines.train.TrainingSettings;
+import org.diffusionij.pipelines.UnconditionalModel;
 import org.diffusionij.schedulers.Scheduler;
 import org.diffusionij.schedulers.Schedulers;
 
@@ -21,10 +18,7 @@ import org.diffusionij.schedulers.Schedulers;
  * scheduler (from scratch), an existing diffusers model folder whose UNet weights, scheduler and normalisation
  * are taken over (fine-tuning), or the checkpoint in the output folder (Resume, which also takes over the
  * saved settings, so the resumed run is the one that was interrupted).
- * <p>
- * The {@code init} key names the model to fine-tune: the name of a bundled model (a folder under the plugin's
- * {@code models/}, e.g. {@code denoise-gray}, the default) or the path of a model folder; empty means from
- * scratch with {@code preset}.
+ * Fresh weights are drawn from a generator seeded with the settings' seed.
  */
 public final class TrainingStart {
 
@@ -54,9 +48,9 @@ public final class TrainingStart {
 	public static TrainingStart resume(Path folder, NDManager manager) throws IOException {
 		TrainingFolder.Saved saved = TrainingFolder.load(folder, manager);
 		UNet2DModel unet = new UNet2DModel(new ConfigJson(saved.unetConfig, folder + "/unet/config.json"));
-		unet.initialize(manager, saved.settings.seed);
+		unet.initialize(manager, Generator.manualSeed(saved.settings.seed));
 		Scheduler scheduler = Schedulers.fromConfig(new ConfigJson(saved.schedulerConfig, folder.toString()));
-		return new TrainingStart(unet, saved.unetConfig, scheduler, Normalization.fromJson(saved.normalization),
+		return new TrainingStart(unet, saved.unetConfig, scheduler, saved.normalization,
 			saved.settings, saved, "resuming " + folder + " at step " + saved.step + " of " + saved.settings.steps);
 	}
 
@@ -64,7 +58,7 @@ public final class TrainingStart {
 	public static TrainingStart scratch(String preset, int channels, TrainingSettings settings, NDManager manager) {
 		JsonObject config = ModelPresets.unetConfig(preset, channels, settings.patch);
 		UNet2DModel unet = new UNet2DModel(new ConfigJson(config, "preset " + preset));
-		unet.initialize(manager, settings.seed);
+		unet.initialize(manager, Generator.manualSeed(settings.seed));
 		Scheduler scheduler = Schedulers.fromConfig(new ConfigJson(ModelPresets.ddpmSchedulerConfig(
 			settings.prediction), "DDPMScheduler defaults"));
 		return new TrainingStart(unet, config, scheduler, Normalization.percentile(), settings, null,
@@ -77,41 +71,23 @@ public final class TrainingStart {
 	 * was itself trained here (its {@code training_state.json} says how; bundled models ship that file without the
 	 * large tensor state), its timestep sampling is kept, so a denoiser stays a denoiser.
 	 */
-	public static TrainingStart fineTune(Path init, TrainingSettings settings, NDManager manager) throws IOException {
-		if (!Files.isRegularFile(init.resolve("unet/config.json"))) {
-			throw new IllegalArgumentException("init=" + init + " is not a diffusers model folder with a UNet " +
-				"(unet/config.json is missing). Leave init empty to train from scratch.");
-		}
-		JsonObject config = ConfigJson.load(init.resolve("unet/config.json")).json();
-		UNet2DModel unet = UNet2DModel.fromFolder(init.resolve("unet"), manager);
-		JsonObject schedulerConfig = ConfigJson.load(init.resolve("scheduler/scheduler_config.json")).json().deepCopy();
-		schedulerConfig.addProperty("prediction_type", settings.prediction);
-		Scheduler scheduler = Schedulers.fromConfig(new ConfigJson(schedulerConfig, init.toString()));
-		Path norm = init.resolve(TrainingFolder.NORMALIZATION);
-		Normalization normalization = Files.isRegularFile(norm) ? Normalization.fromJson(ConfigJson.load(norm).json())
-			: Normalization.percentile();
-		if (Files.isRegularFile(init.resolve(TrainingFolder.STATE_JSON))) {
-			TrainingSettings before = TrainingSettings.fromJson(ConfigJson.load(init.resolve(TrainingFolder.STATE_JSON))
-				.json().getAsJsonObject("settings"));
+	public static TrainingStart fineTune(UnconditionalModel init, TrainingSettings settings, NDManager manager)
+		throws IOException
+	{
+		UNet2DModel unet = init.unet(manager);
+		JsonObject prediction = new JsonObject();
+		prediction.addProperty("prediction_type", settings.prediction);
+		Scheduler scheduler = init.scheduler(null, prediction);
+		Path state = init.folder().resolve(TrainingFolder.STATE_JSON);
+		if (Files.isRegularFile(state)) {
+			TrainingSettings before = TrainingSettings.fromJson(ConfigJson.load(state).json().getAsJsonObject(
+				"settings"));
 			settings.timestepSampling = before.timestepSampling;
 			settings.sigmaMin = before.sigmaMin;
 			settings.sigmaMax = before.sigmaMax;
 			settings.maxTimestep = before.maxTimestep;
 		}
-		return new TrainingStart(unet, config, scheduler, normalization, settings, null, "fine-tuning " + init);
-	}
-
-	/**
-	 * The folder named by {@code init}: a bundled model's name or a path.
-	 *
-	 * @throws IllegalArgumentException when it is neither
-	 */
-	public static Path resolveInit(String init, Class<?> anchor) throws IOException {
-		ModelCatalog.Entry bundled = ModelCatalog.bundled(anchor).find(init);
-		if (bundled != null) return bundled.folder;
-		Path path = Paths.get(init);
-		if (Files.isDirectory(path)) return path;
-		throw new IllegalArgumentException("init=" + init + " is neither a bundled model nor a folder. Leave " +
-			"init empty to train from scratch with a preset, or give a diffusers model folder to fine-tune.");
+		return new TrainingStart(unet, init.unetConfig(), scheduler, init.normalization(), settings, null,
+			"fine-tuning " + init.folder());
 	}
 }

@@ -1,31 +1,29 @@
-package org.diffusionij.host.train;
+package org.diffusionij.pipelines.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.Locale;
 import org.diffusionij.nn.UNet2DModel;
-import org.diffusionij.schedulers.NoiseSource;
+import org.diffusionij.schedulers.PredictionType;
+import org.diffusionij.engine.Generator;
 import org.diffusionij.schedulers.Scheduler;
 
 /**
  * A quick look at what a model has learned: noise a clean patch to the timestep whose noise level
  * σ = √((1−ᾱ)/ᾱ) is closest to a chosen σ, and take the network's one-step estimate of the clean image
- * (x̂₀ = (x_t − √(1−ᾱ) ε̂) / √ᾱ for epsilon, √ᾱ x_t − √(1−ᾱ) v̂ for v_prediction). The noisy image shown is
+ * ({@link PredictionType#originalSample x̂₀}). The noisy image shown is
  * x_t / √ᾱ, the clean patch plus σ-scaled Gaussian noise, so the two are on the same scale as the clean one.
  */
 public final class PreviewDenoiser {
 
 	private final UNet2DModel unet;
 	private final Scheduler scheduler;
-	private final boolean velocity;
+	private final PredictionType prediction;
 
 	public PreviewDenoiser(UNet2DModel unet, Scheduler scheduler) {
 		this.unet = unet;
 		this.scheduler = scheduler;
-		this.velocity = scheduler.config().has("prediction_type") && scheduler.config().get("prediction_type")
-			.getAsString().toLowerCase(Locale.ROOT).equals("v_prediction");
+		this.prediction = scheduler.predictionType();
 	}
 
 	/** The timestep whose noise level is closest to {@code sigma} (network units, [−1, 1] images). */
@@ -51,11 +49,10 @@ public final class PreviewDenoiser {
 		float sa = (float) Math.sqrt(a), sb = (float) Math.sqrt(1 - a);
 		try (NDManager s = manager.newSubManager()) {
 			NDArray x0 = s.create(clean, new Shape(1, channels, height, width));
-			Engine.getInstance().setRandomSeed((int) seed);
-			NDArray noise = NoiseSource.ENGINE.randn(s, x0.getShape());
+			NDArray noise = Generator.manualSeed(seed).randn(s, x0.getShape());
 			NDArray xt = x0.mul(sa).add(noise.mul(sb));
 			NDArray out = unet.forward(xt, s.create(new float[] { t }));
-			NDArray estimate = velocity ? xt.mul(sa).sub(out.mul(sb)) : xt.sub(out.mul(sb)).div(sa);
+			NDArray estimate = prediction.originalSample(out, xt, sa, sb);
 			return new float[][] { xt.div(sa).toFloatArray(), estimate.toFloatArray() };
 		}
 	}

@@ -1,4 +1,4 @@
-package org.diffusionij.host.train;
+package org.diffusionij.pipelines.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -6,7 +6,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Paths;
 import org.diffusionij.engine.DiffusionEngine;
-import org.diffusionij.pipelines.train.TrainingSettings;
+import org.diffusionij.pipelines.UnconditionalModel;
 import org.junit.jupiter.api.Test;
 
 class TrainingStartTest {
@@ -17,13 +17,13 @@ class TrainingStartTest {
 		DiffusionEngine.start();
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
 			TrainingSettings s = new TrainingSettings();
-			TrainingStart start = TrainingStart.fineTune(TrainingStart.resolveInit("denoise-gray", TrainingStart.class),
-				s, m);
+			UnconditionalModel init = UnconditionalModel.open("init", "denoise-gray");
+			TrainingStart start = TrainingStart.fineTune(init, s, m);
 			assertEquals(TrainingSettings.TimestepSampling.LOG_SIGMA, start.settings.timestepSampling);
 			assertEquals(0.01, start.settings.sigmaMin, 0);
 			assertEquals(1.0, start.settings.sigmaMax, 0);
-			assertEquals(Paths.get("models/denoise-gray").toAbsolutePath().normalize(), TrainingStart.resolveInit(
-				"denoise-gray", TrainingStart.class).toAbsolutePath().normalize());
+			assertEquals(Paths.get("models/denoise-gray").toAbsolutePath().normalize(), init.folder()
+				.toAbsolutePath().normalize());
 		}
 	}
 }
