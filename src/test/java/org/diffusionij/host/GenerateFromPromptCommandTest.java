@@ -1,12 +1,12 @@
 package org.diffusionij.host;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.process.ColorProcessor;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.diffusionij.io.SafetensorsReader;
@@ -27,10 +27,6 @@ class GenerateFromPromptCommandTest {
 
 	static Context context;
 	static CommandInfo info;
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(GenerateFromPromptCommandTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	@BeforeAll
 	static void start() {

@@ -1,5 +1,6 @@
 package org.diffusionij.io;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonArray;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,10 +27,6 @@ class ClipTokenizerTest {
 	private static final long BOS = 49406, EOS = 49407;
 
 	static ClipTokenizer full;
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(ClipTokenizerTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	@BeforeAll
 	static void load() throws Exception {

@@ -1,5 +1,6 @@
 package org.diffusionij.io;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
@@ -25,7 +26,7 @@ class DiffusersFolderTest {
 	@BeforeEach
 	void copyFixture() throws Exception {
 		model = dir.resolve("tiny-ddpm");
-		copyTree(SafetensorsReaderTest.fixture("tiny-ddpm"), model);
+		copyTree(fixture("tiny-ddpm"), model);
 	}
 
 	static void copyTree(Path from, Path to) throws IOException {

@@ -1,8 +1,8 @@
 package org.diffusionij.nn;
 
-import static org.diffusionij.nn.Reference.assertClose;
-import static org.diffusionij.nn.Reference.assertMatches;
-import static org.diffusionij.nn.Reference.fixture;
+import static org.diffusionij.Fixtures.assertClose;
+import static org.diffusionij.Fixtures.assertMatches;
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;

@@ -1,5 +1,7 @@
 package org.diffusionij.nn;
 
+import static org.diffusionij.Fixtures.assertClose;
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
@@ -8,8 +10,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.Map;
 import org.diffusionij.engine.DiffusionEngine;
@@ -26,10 +26,6 @@ class UNet2DModelTest {
 
 	private static NDManager manager;
 	private static UNet2DModel model;
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(UNet2DModelTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	@BeforeAll
 	static void load() throws Exception {
@@ -67,12 +63,7 @@ class UNet2DModelTest {
 	}
 
 	private static void assertMatches(SafetensorsReader ref, String name, NDArray actual) throws Exception {
-		float[] expected = ref.floats(name);
-		float[] got = actual.toFloatArray();
-		assertEquals(expected.length, got.length, name);
-		double max = 0;
-		for (int i = 0; i < got.length; i++) max = Math.max(max, Math.abs(got[i] - expected[i]));
-		assertTrue(max <= TOLERANCE, name + ": max abs error " + max);
+		assertClose(ref.floats(name), actual.toFloatArray(), TOLERANCE, name);
 	}
 
 	@Test

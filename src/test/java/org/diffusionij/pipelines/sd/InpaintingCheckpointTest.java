@@ -1,5 +1,6 @@
 package org.diffusionij.pipelines.sd;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
@@ -56,7 +57,7 @@ class InpaintingCheckpointTest {
 
 	/** The tiny fixture with a 9-channel conv_in whose extra input channels have {@code extraScale} × random weights. */
 	static Path inpaintingFolder(double extraScale) throws Exception {
-		Path base = StableDiffusionPipelineTest.fixture("tiny-sd-pipe");
+		Path base = fixture("tiny-sd-pipe");
 		Path dir = Files.createTempDirectory("tiny-sd-inpaint");
 		try (Stream<Path> files = Files.walk(base)) {
 			for (Path p : (Iterable<Path>) files::iterator) {
@@ -122,7 +123,7 @@ class InpaintingCheckpointTest {
 	void zeroMaskWeightsGiveTheBaseModelsImageBecauseNothingIsBlended() throws Exception {
 		try (NDManager m = manager.newSubManager();
 			StableDiffusionModel model = StableDiffusionModel.load(inpaintingFolder(0), m);
-			SafetensorsReader ref = SafetensorsReader.open(StableDiffusionPipelineTest.fixture(
+			SafetensorsReader ref = SafetensorsReader.open(fixture(
 				"ref/sd_pipeline_pndm.safetensors")))
 		{
 			assertEquals(9, model.unet.config().inChannels);
@@ -139,7 +140,7 @@ class InpaintingCheckpointTest {
 	void theMaskAndTheMaskedImageReachTheNetwork() throws Exception {
 		try (NDManager m = manager.newSubManager();
 			StableDiffusionModel model = StableDiffusionModel.load(inpaintingFolder(0.05), m);
-			SafetensorsReader ref = SafetensorsReader.open(StableDiffusionPipelineTest.fixture(
+			SafetensorsReader ref = SafetensorsReader.open(fixture(
 				"ref/sd_pipeline_pndm.safetensors")))
 		{
 			StableDiffusionPipeline p = new StableDiffusionPipeline(model);
