@@ -10,7 +10,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 
 /**
  * The test fixtures under {@code src/test/resources/fixtures} (tiny diffusers folders and the tensors diffusers

@@ -9,7 +9,7 @@ import ij.process.ColorProcessor;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ij.ImagePlus;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.Test;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.diffusionij.io.safetensors.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsWriter;
+import org.diffusionij.io.safetensors.TensorInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -14,7 +14,7 @@ import java.util.Collections;
 import java.util.Map;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

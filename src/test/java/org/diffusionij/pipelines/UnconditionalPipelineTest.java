@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.schedulers.Scheduler;
 import org.diffusionij.schedulers.Schedulers;

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.diffusionij.engine.DiffusionEngine;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.sd.GenerationRequest;

@@ -12,7 +12,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -5,7 +5,7 @@ import static org.diffusionij.Fixtures.fixture;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 
 /** Opens the diffusers scheduler reference files under {@code src/test/resources/fixtures/ref}. */
 final class SchedulerFixture {

@@ -9,7 +9,7 @@ import com.google.gson.JsonObject;
 import java.util.Arrays;
 import java.util.Collections;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.Test;
 
 /** Building schedulers from {@code scheduler_config.json} with diffusers' {@code from_config} rules. */

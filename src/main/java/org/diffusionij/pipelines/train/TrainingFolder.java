@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.ModelFolderWriter;
-import org.diffusionij.io.SafetensorsReader;
-import org.diffusionij.io.SafetensorsWriter;
+import org.diffusionij.io.safetensors.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsWriter;
 
 /**
  * A training run's output folder: a diffusers {@code DDPMPipeline} folder whose {@code unet} holds the EMA

@@ -20,8 +20,8 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
-import org.diffusionij.io.SafetensorsWriter;
+import org.diffusionij.io.safetensors.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsWriter;
 import org.diffusionij.pipelines.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +74,7 @@ class InpaintingCheckpointTest {
 		SafetensorsWriter w = new SafetensorsWriter();
 		Random random = new Random(7);
 		try (SafetensorsReader r = SafetensorsReader.open(weights)) {
-			for (Map.Entry<String, org.diffusionij.io.TensorInfo> e : r.tensors().entrySet()) {
+			for (Map.Entry<String, org.diffusionij.io.safetensors.TensorInfo> e : r.tensors().entrySet()) {
 				float[] v = r.floats(e.getKey());
 				long[] shape = e.getValue().shape;
 				if (e.getKey().equals("conv_in.weight")) {

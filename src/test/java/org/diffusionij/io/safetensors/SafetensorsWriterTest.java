@@ -1,4 +1,4 @@
-package org.diffusionij.io;
+package org.diffusionij.io.safetensors;
 
 import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.diffusionij.io.AtomicFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package org.diffusionij.io;
+package org.diffusionij.io.clip;
 
 import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
