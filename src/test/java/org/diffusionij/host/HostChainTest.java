@@ -31,7 +31,7 @@ class HostChainTest {
 			NDArray unit = Normalization.toUnit(range.apply(x));
 			NDArray y = new Tiler(64, 16, 16).run(unit, t -> t.duplicate(), new IJProgress());
 			NDArray back = range.invert(Normalization.fromUnit(y));
-			ImagePlus out = ImageTensors.fromTensor(back, clown, "denoised", OutputType.SAME_AS_INPUT);
+			ImagePlus out = TestImages.fromTensor(back, clown, "denoised", OutputType.SAME_AS_INPUT);
 			assertArrayEquals((int[]) clown.getProcessor().getPixels(), (int[]) out.getProcessor().getPixels());
 			assertEquals("ib_clown-denoised", out.getTitle());
 		}
