@@ -24,7 +24,6 @@ public final class GenerationRequest {
 	public long seed = 0;
 	public int count = 1;
 	public double strength = 1.0;
-	public double eta = 0.0;
 	public NDArray initImage;
 	public NDArray mask;
 	/**
