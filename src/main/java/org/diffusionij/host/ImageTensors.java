@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ij.ImagePlus;
-import org.diffusionij.pipelines.Floats;
 
 /**
- * Moves ImageJ images into NCHW float32 tensors and results back into new images; the only place where
- * pixels cross between ImageJ and the pipelines (which never see an {@link ImagePlus}).
+ * Moves ImageJ images into NCHW float32 tensors or planes and results back into new images with the input's
+ * layout, so that the pipelines never see an {@link ImagePlus}. Generated images ({@link GeneratedImages}),
+ * selection masks ({@link StartImage}) and the training preview make their pixels themselves.
  * <p>
  * <b>Layout.</b> N is one item per (Z, T) position in ImageJ's order (Z fastest: item {@code (t-1)*Z + (z-1)});
  * C is the image's channel dimension, and RGB gives three channels r, g, b (RGB hyperstacks with several
@@ -18,7 +18,7 @@ import org.diffusionij.pipelines.Floats;
  * <b>NaN and infinity.</b> A 32-bit input with NaN or infinite pixels is refused with a message that names the
  * first plane with them and how many there are, and says how to replace them.
  * <p>
- * <b>Back.</b> A result tensor with the input as template gives a NEW image: the same Z and T, the tensor's
+ * <b>Back.</b> Result planes with the input as template give a NEW image: the same Z and T, the result's
  * channels as C, a copy of the calibration, the title stem plus a suffix ({@code blobs.tif} and
  * {@code denoised} give {@code blobs-denoised}), the composite mode, LUTs and display ranges where channels
  * correspond; the bit depth follows {@link OutputType}.
@@ -61,40 +61,12 @@ public final class ImageTensors {
 		return planes;
 	}
 
-	/** {@link #fromTensor(NDArray, ImagePlus, String, OutputType)} with the default, {@link OutputType#FLOAT32}. */
-	public static ImagePlus fromTensor(NDArray nchw, ImagePlus template, String suffix) {
-		return fromTensor(nchw, template, suffix, OutputType.FLOAT32);
-	}
-
 	/**
-	 * A new image from an NCHW tensor with {@code template}'s Z/T layout, height and width; see the class
-	 * description for what is kept.
+	 * A new image from planes laid out as {@link #toPlanes} gives them, with {@code channels} channels and
+	 * {@code template}'s Z/T layout, height and width; see the class description for what is kept.
 	 *
 	 * @param suffix appended to the template's title stem with a hyphen, e.g. {@code denoised}
 	 */
-	public static ImagePlus fromTensor(NDArray nchw, ImagePlus template, String suffix, OutputType type) {
-		Shape s = nchw.getShape();
-		if (s.dimension() != 4) {
-			throw new IllegalArgumentException("A result tensor must be NCHW (4 dimensions); got " + s + ".");
-		}
-		float[] data = Floats.of(nchw);
-		int size = Math.toIntExact(s.get(2) * s.get(3));
-		PlaneWriter.Planes planes = new PlaneWriter.Planes() {
-			@Override
-			public float[] array(int p) {
-				return data;
-			}
-
-			@Override
-			public int offset(int p) {
-				return p * size;
-			}
-		};
-		return ResultImage.build(planes, (int) s.get(0), (int) s.get(1), (int) s.get(2), (int) s.get(3), template,
-			suffix, type);
-	}
-
-	/** A new image from planes laid out as {@link #toPlanes} gives them, with {@code channels} channels. */
 	public static ImagePlus fromPlanes(float[][] planes, int channels, ImagePlus template, String suffix,
 		OutputType type)
 	{
@@ -122,10 +94,5 @@ public final class ImageTensors {
 		};
 		return ResultImage.build(access, planes.length / channels, channels, template.getHeight(),
 			template.getWidth(), template, suffix, type);
-	}
-
-	/** The title of a result: the input title's stem, a hyphen and {@code suffix}. */
-	public static String outputTitle(String inputTitle, String suffix) {
-		return ResultImage.outputTitle(inputTitle, suffix);
 	}
 }

@@ -14,10 +14,10 @@ import java.nio.file.StandardOpenOption;
  * atomically where the file system allows. A failure removes the temporary file and leaves the target as it
  * was.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
 	/** Writes through a channel. */
-	interface ChannelWriter {
+	public interface ChannelWriter {
 		void write(FileChannel channel) throws IOException;
 	}
 
@@ -36,7 +36,7 @@ final class AtomicFiles {
 		return p;
 	}
 
-	static void write(Path target, ChannelWriter writer) throws IOException {
+	public static void write(Path target, ChannelWriter writer) throws IOException {
 		Path dir = target.toAbsolutePath().getParent();
 		Files.createDirectories(dir);
 		Path tmp = Files.createFile(freshSibling(dir, target.getFileName() + ".", ".partial"));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.diffusionij.io.safetensors.SafetensorsWriter;
 
 /**
  * Saves a diffusers pipeline folder that diffusers' {@code from_pretrained} loads unchanged: {@code

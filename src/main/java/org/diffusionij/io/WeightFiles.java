@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.diffusionij.io.safetensors.SafetensorsException;
+import org.diffusionij.io.safetensors.SafetensorsReader;
+import org.diffusionij.io.safetensors.TensorInfo;
 
 /**
  * The safetensors files that hold one component's weights, found by the names diffusers and transformers save

@@ -1,5 +1,5 @@
 /**
- * Diffusers model folders in and out, with no Python: configs, safetensors weights, {@code model_index.json}.
+ * Diffusers model folders in and out, with no Python: configs, weights, {@code model_index.json}.
  * <p>
  * Reading a model:
  *
@@ -18,7 +18,10 @@
  * </pre>
  *
  * Files written here are byte-identical to those diffusers writes for the same content
- * ({@link org.diffusionij.io.SafetensorsWriter}, {@link org.diffusionij.io.DiffusersJson}); files read here are
- * validated before any offset in them is trusted ({@link org.diffusionij.io.SafetensorsReader}).
+ * ({@link org.diffusionij.io.safetensors.SafetensorsWriter}, {@link org.diffusionij.io.DiffusersJson}); files
+ * read here are validated before any offset in them is trusted
+ * ({@link org.diffusionij.io.safetensors.SafetensorsReader}). The safetensors format itself is in
+ * {@link org.diffusionij.io.safetensors}, the CLIP tokenizer of a {@code tokenizer/} folder in
+ * {@link org.diffusionij.io.clip}.
  */
 package org.diffusionij.io;

@@ -50,8 +50,10 @@ public final class Conv2d {
 		}
 		NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, bias.array(), stride, padding, new Shape(1, 1), 1)
 			.singletonOrThrow();
-		Shape s = y.getShape();
-		Flops.add(2L * s.get(0) * outChannels * s.get(2) * s.get(3) * inChannels * kernel * kernel);
+		if (Flops.enabled) {
+			Shape s = y.getShape();
+			Flops.add(2L * s.get(0) * outChannels * s.get(2) * s.get(3) * inChannels * kernel * kernel);
+		}
 		return y;
 	}
 }

@@ -32,7 +32,7 @@ public final class Linear {
 	public NDArray forward(NDArray x) {
 		NDArray y = ai.djl.nn.core.Linear.linear(x, weight.array(), bias == null ? null : bias.array())
 			.singletonOrThrow();
-		Flops.add(2L * (x.size() / inFeatures) * inFeatures * outFeatures);
+		if (Flops.enabled) Flops.add(2L * (x.size() / inFeatures) * inFeatures * outFeatures);
 		return y;
 	}
 }

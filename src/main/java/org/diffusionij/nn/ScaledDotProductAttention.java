@@ -64,7 +64,7 @@ final class ScaledDotProductAttention {
 			o = NDArrays.concat(parts, 0);
 			parts.close();
 		}
-		Flops.add(4L * rows * lq * lk * dimHead);
+		if (Flops.enabled) Flops.add(4L * rows * lq * lk * dimHead);
 		return o.reshape(n, heads, lq, dimHead).transpose(0, 2, 1, 3).reshape(n, lq, (long) heads * dimHead);
 	}
 

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 
 /** Reads a diffusers safetensors checkpoint into a name-to-array map (a state dict) for a model to load. */
 public final class Weights {

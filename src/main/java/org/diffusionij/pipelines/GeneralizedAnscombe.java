@@ -56,13 +56,6 @@ public final class GeneralizedAnscombe {
 		return gain * Math.max(0, y) + offset;
 	}
 
-	/** The algebraic inverse of {@link #forward}: exact for single values, biased for denoised ones. */
-	public double algebraicInverse(double d) {
-		double s = sigma / gain;
-		double y = d * d / 4 - 0.375 - s * s;
-		return gain * Math.max(0, y) + offset;
-	}
-
 	/** Transforms a plane in place. */
 	public void forward(float[] plane) {
 		for (int i = 0; i < plane.length; i++) plane[i] = (float) forward(plane[i]);

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * <p>
  * On the project's test images (ib_boats, skimage camera) the default stays within 6.5% of the true σ for σ from 5
  * to 50, where the plain Immerkær estimate is off by up to 38% and the wavelet MAD estimate by up to 28% at
- * σ = 5. All three are kept: the plain ones are the published references.
+ * σ = 5. The plain ones, the published references, are kept with the tests that show this.
  */
 public final class NoiseEstimation {
 
@@ -26,19 +26,12 @@ public final class NoiseEstimation {
 
 	/** {@code sqrt(π/2)}: turns a mean absolute deviation of a Gaussian into its standard deviation. */
 	private static final double MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
-	/** The median absolute value of a standard Gaussian. */
-	private static final double MEDIAN_ABS_OF_GAUSSIAN = 0.6744897501960817;
 
 	private NoiseEstimation() {}
 
 	/** The default estimate: Immerkær's on the {@link #FLAT_FRACTION} flattest pixels. */
 	public static double estimate(float[] plane, int width, int height) {
 		return immerkaerFlat(plane, width, height, FLAT_FRACTION);
-	}
-
-	/** Immerkær's estimate over the whole plane: {@code σ = sqrt(π/2) · Σ|I*N| / (6 (W-2)(H-2))}. */
-	public static double immerkaer(float[] plane, int width, int height) {
-		return immerkaerFlat(plane, width, height, 1.0);
 	}
 
 	/**
@@ -84,30 +77,7 @@ public final class NoiseEstimation {
 		return MEAN_ABS_TO_SIGMA * sum / (6.0 * count);
 	}
 
-	/**
-	 * Donoho's wavelet estimate: the median absolute value of the finest diagonal Haar detail band, divided by
-	 * the median absolute value of a standard Gaussian (0.6745). The orthonormal Haar diagonal coefficient of a
-	 * 2x2 block {@code (a - b - c + d) / 2} has the noise's own standard deviation.
-	 */
-	public static double waveletMad(float[] plane, int width, int height) {
-		checkSize(plane, width, height);
-		int hw = width / 2;
-		int hh = height / 2;
-		double[] detail = new double[hw * hh];
-		int k = 0;
-		for (int y = 0; y < hh; y++) {
-			for (int x = 0; x < hw; x++) {
-				int i = 2 * y * width + 2 * x;
-				detail[k++] = Math.abs((plane[i] - plane[i + 1] - plane[i + width] + plane[i + width + 1]) / 2.0);
-			}
-		}
-		Arrays.sort(detail);
-		int n = detail.length;
-		double median = n % 2 == 1 ? detail[n / 2] : 0.5 * (detail[n / 2 - 1] + detail[n / 2]);
-		return median / MEDIAN_ABS_OF_GAUSSIAN;
-	}
-
-	private static void checkSize(float[] plane, int width, int height) {
+	static void checkSize(float[] plane, int width, int height) {
 		if (width < 3 || height < 3) throw new IllegalArgumentException("noise estimation needs at least 3x3 pixels");
 		if (plane.length != width * height) {
 			throw new IllegalArgumentException("plane has " + plane.length + " values, not " + width + "x" + height);

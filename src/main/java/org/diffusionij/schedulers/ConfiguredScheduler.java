@@ -60,10 +60,10 @@ abstract class ConfiguredScheduler implements Scheduler {
 			"and num_train_timesteps (" + schedule.numTrainTimesteps + "), not " + n + ".");
 	}
 
-	/** Sets {@link #timesteps} to the integer schedule of {@code n} steps ({@link Timesteps#descending}). */
+	/** Sets {@link #timesteps} to the integer schedule of {@code n} steps ({@link TimestepSchedules#descending}). */
 	protected final void setDescendingTimesteps(int n, String spacing, int stepsOffset) {
 		checkStepCount(n);
-		long[] t = Timesteps.descending(spacing, schedule.numTrainTimesteps, n, stepsOffset);
+		long[] t = TimestepSchedules.descending(spacing, schedule.numTrainTimesteps, n, stepsOffset);
 		timesteps = new float[t.length];
 		for (int i = 0; i < t.length; i++) timesteps[i] = t[i];
 	}

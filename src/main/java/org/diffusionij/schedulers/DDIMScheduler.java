@@ -46,16 +46,13 @@ public final class DDIMScheduler extends ConfiguredScheduler {
 	}
 
 	/**
-	 * The {@code eta} that diffusers passes to every {@code step}: 0 (the default, deterministic DDIM) to 1
-	 * (DDPM-like noise).
+	 * The {@code eta} that diffusers passes to every {@code step}: 0 (the default, deterministic DDIM, and all
+	 * that the plugin uses) to 1 (DDPM-like noise). Set only by the reference tests, which compare eta 0.5 with
+	 * diffusers.
 	 */
-	public void setEta(float eta) {
+	void setEta(float eta) {
 		if (!(eta >= 0)) throw new IllegalArgumentException("eta must be ≥ 0, not " + eta + ".");
 		this.eta = eta;
-	}
-
-	public float eta() {
-		return eta;
 	}
 
 	@Override

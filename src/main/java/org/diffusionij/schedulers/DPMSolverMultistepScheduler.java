@@ -59,9 +59,9 @@ public final class DPMSolverMultistepScheduler extends ConfiguredScheduler {
 		reader.getString("time_shift_type", "exponential", "exponential");
 		modelOutputs = new NDArray[solverOrder];
 		int n = schedule.numTrainTimesteps;
-		float[] train = Timesteps.trainSigmas(schedule.alphasCumprod());
+		float[] train = TimestepSchedules.trainSigmas(schedule.alphasCumprod());
 		sigmas = train;
-		double[] all = Timesteps.linspace(0, n - 1, n);
+		double[] all = TimestepSchedules.linspace(0, n - 1, n);
 		timesteps = new float[n];
 		for (int i = 0; i < n; i++) timesteps[i] = (float) all[n - 1 - i];
 	}
@@ -79,7 +79,7 @@ public final class DPMSolverMultistepScheduler extends ConfiguredScheduler {
 		long[] t = new long[n];
 		switch (timestepSpacing) {
 			case "linspace": {
-				double[] l = Timesteps.linspace(0, last - 1, n + 1);
+				double[] l = TimestepSchedules.linspace(0, last - 1, n + 1);
 				for (int i = 0; i < n; i++) t[i] = (long) Math.rint(l[n - i]);
 				break;
 			}
@@ -89,24 +89,24 @@ public final class DPMSolverMultistepScheduler extends ConfiguredScheduler {
 				break;
 			}
 			default:
-				t = Timesteps.trailing(last, (double) numTrain / n, n);
+				t = TimestepSchedules.trailing(last, (double) numTrain / n, n);
 		}
-		float[] train = Timesteps.trainSigmas(schedule.alphasCumprod());
+		float[] train = TimestepSchedules.trainSigmas(schedule.alphasCumprod());
 		double[] s;
 		if (useKarrasSigmas) {
 			// n Karras sigmas whatever the spacing gave, and the timesteps that match them
-			float[] logSigmas = Timesteps.log(train);
-			s = Timesteps.karras(train[0], train[numTrain - 1], n);
+			float[] logSigmas = TimestepSchedules.log(train);
+			s = TimestepSchedules.karras(train[0], train[numTrain - 1], n);
 			t = new long[n];
 			for (int i = 0; i < n; i++) {
-				double ti = Timesteps.sigmaToT(s[i], logSigmas);
+				double ti = TimestepSchedules.sigmaToT(s[i], logSigmas);
 				t[i] = (long) (schedule.betaSchedule.equals("squaredcos_cap_v2") ? ti : Math.rint(ti));
 			}
 		}
 		else {
 			n = t.length; // trailing spacing below a clipped lambda can give fewer steps, as in diffusers
 			s = new double[n];
-			for (int i = 0; i < n; i++) s[i] = Timesteps.interp(t[i], train);
+			for (int i = 0; i < n; i++) s[i] = TimestepSchedules.interp(t[i], train);
 		}
 		sigmas = new float[n + 1];
 		timesteps = new float[n];

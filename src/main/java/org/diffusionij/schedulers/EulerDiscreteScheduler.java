@@ -50,8 +50,8 @@ public final class EulerDiscreteScheduler extends ConfiguredScheduler {
 		stepsOffset = reader.getInt("steps_offset", 0);
 		finalSigmaMin = reader.getString("final_sigmas_type", "zero", "zero", "sigma_min").equals("sigma_min");
 		int n = schedule.numTrainTimesteps;
-		float[] train = Timesteps.trainSigmas(schedule.alphasCumprod());
-		double[] all = Timesteps.linspace(0, n - 1, n);
+		float[] train = TimestepSchedules.trainSigmas(schedule.alphasCumprod());
+		double[] all = TimestepSchedules.linspace(0, n - 1, n);
 		sigmas = new float[n + 1];
 		timesteps = new float[n];
 		for (int i = 0; i < n; i++) {
@@ -71,20 +71,20 @@ public final class EulerDiscreteScheduler extends ConfiguredScheduler {
 		checkStepCount(n);
 		double[] t = new double[n];
 		if (timestepSpacing.equals("linspace")) {
-			double[] l = Timesteps.linspace(0, numTrain - 1, n);
+			double[] l = TimestepSchedules.linspace(0, numTrain - 1, n);
 			for (int i = 0; i < n; i++) t[i] = (float) l[n - 1 - i];
 		}
 		else {
-			long[] d = Timesteps.descending(timestepSpacing, numTrain, n, stepsOffset);
+			long[] d = TimestepSchedules.descending(timestepSpacing, numTrain, n, stepsOffset);
 			for (int i = 0; i < n; i++) t[i] = d[i];
 		}
-		float[] train = Timesteps.trainSigmas(schedule.alphasCumprod());
+		float[] train = TimestepSchedules.trainSigmas(schedule.alphasCumprod());
 		double[] s = new double[n];
-		for (int i = 0; i < n; i++) s[i] = Timesteps.interp(t[i], train);
+		for (int i = 0; i < n; i++) s[i] = TimestepSchedules.interp(t[i], train);
 		if (useKarrasSigmas) {
-			float[] logSigmas = Timesteps.log(train);
-			s = Timesteps.karras(sigmaMin != null ? sigmaMin : s[n - 1], sigmaMax != null ? sigmaMax : s[0], n);
-			for (int i = 0; i < n; i++) t[i] = Timesteps.sigmaToT(s[i], logSigmas);
+			float[] logSigmas = TimestepSchedules.log(train);
+			s = TimestepSchedules.karras(sigmaMin != null ? sigmaMin : s[n - 1], sigmaMax != null ? sigmaMax : s[0], n);
+			for (int i = 0; i < n; i++) t[i] = TimestepSchedules.sigmaToT(s[i], logSigmas);
 		}
 		sigmas = new float[n + 1];
 		timesteps = new float[n];

@@ -55,7 +55,8 @@ public final class PNDMScheduler extends ConfiguredScheduler {
 			throw new IllegalArgumentException("PNDM needs between " + min + " and num_train_timesteps (" +
 				schedule.numTrainTimesteps + ") steps, not " + numInferenceSteps + ".");
 		}
-		long[] d = Timesteps.descending(timestepSpacing, schedule.numTrainTimesteps, numInferenceSteps, stepsOffset);
+		long[] d = TimestepSchedules.descending(timestepSpacing, schedule.numTrainTimesteps, numInferenceSteps,
+			stepsOffset);
 		timesteps = skipPrkSteps ? plmsOnly(d) : prkThenPlms(d, schedule.numTrainTimesteps / numInferenceSteps / 2);
 		prkSteps = skipPrkSteps ? 0 : 12;
 		this.numInferenceSteps = numInferenceSteps;

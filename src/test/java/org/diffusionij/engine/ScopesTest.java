@@ -22,15 +22,25 @@ class ScopesTest {
 		return noise.mul(0.1f).add(x).sub(noise.mul(0.05f)).add(0f);
 	}
 
+	/** {@code steps} updates as the pipelines run them: each in its own step manager, the state kept in outer. */
+	private static NDArray scopedSteps(NDManager outer, int steps, NDArray x) {
+		for (int i = 0; i < steps; i++) {
+			try (NDManager step = Scopes.step(outer)) {
+				x = Scopes.replace(x, update(x, step), outer);
+			}
+		}
+		return x;
+	}
+
 	@Test
 	void scopedLoopKeepsLiveArraysFlat() {
 		DiffusionEngine.start();
 		DiffusionEngine.inferenceThread();
 		try (NDManager outer = NDManager.newBaseManager(Device.cpu())) {
 			NDArray x = outer.zeros(SHAPE);
-			x = Scopes.loop(outer, 10, x, (i, state, step) -> update(state, step));
+			x = scopedSteps(outer, 10, x);
 			int afterTen = outer.getManagedArrays().size();
-			x = Scopes.loop(outer, 990, x, (i, state, step) -> update(state, step));
+			x = scopedSteps(outer, 990, x);
 			int afterThousand = outer.getManagedArrays().size();
 			assertEquals(1, afterTen, "only the state survives a step");
 			assertEquals(afterTen, afterThousand);
@@ -62,7 +72,7 @@ class ScopesTest {
 			NDArray kept;
 			NDArray dropped;
 			try (NDManager step = Scopes.step(outer)) {
-				kept = Scopes.keep(step.ones(SHAPE), outer);
+				kept = Scopes.replace(null, step.ones(SHAPE), outer);
 				dropped = step.ones(SHAPE);
 			}
 			assertFalse(kept.isReleased());

@@ -1,15 +1,15 @@
 package org.diffusionij.host;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.process.ColorProcessor;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +27,6 @@ class GenerateFromPromptCommandTest {
 
 	static Context context;
 	static CommandInfo info;
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(GenerateFromPromptCommandTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	@BeforeAll
 	static void start() {

@@ -1,11 +1,11 @@
 package org.diffusionij.host;
 
+import static org.diffusionij.Fixtures.assertClose;
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ij.ImagePlus;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.Test;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
@@ -13,10 +13,6 @@ import org.scijava.command.CommandService;
 
 /** Generate Samples through its macro line equals diffusers' DDPMPipeline output (output_type="np"). */
 class GenerateSamplesCommandTest {
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(GenerateSamplesCommandTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	@Test
 	void ddpmSamplesEqualDiffusers() throws Exception {
@@ -30,11 +26,8 @@ class GenerateSamplesCommandTest {
 			assertEquals(1, samples.getStackSize());
 			float[] got = (float[]) samples.getProcessor().getPixels();
 			try (SafetensorsReader ref = SafetensorsReader.open(fixture("ref/ddpm_pipeline.safetensors"))) {
-				float[] want = ref.floats("image"); // NHWC with C = 1: the plane's order
-				assertEquals(want.length, got.length);
-				double max = 0;
-				for (int i = 0; i < got.length; i++) max = Math.max(max, Math.abs(got[i] - want[i]));
-				assertTrue(max <= 1e-3, "max abs error " + max);
+				// NHWC with C = 1: the plane's order
+				assertClose(ref.floats("image"), got, 1e-3, "image");
 			}
 		}
 		finally {

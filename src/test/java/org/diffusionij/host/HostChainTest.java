@@ -36,7 +36,7 @@ class HostChainTest {
 				manager, t -> t.duplicate());
 			NDArray y = manager.create(tiled, s);
 			NDArray back = range.invert(Normalization.fromUnit(y));
-			ImagePlus out = ImageTensors.fromTensor(back, clown, "denoised", OutputType.SAME_AS_INPUT);
+			ImagePlus out = TestImages.fromTensor(back, clown, "denoised", OutputType.SAME_AS_INPUT);
 			assertArrayEquals((int[]) clown.getProcessor().getPixels(), (int[]) out.getProcessor().getPixels());
 			assertEquals("ib_clown-denoised", out.getTitle());
 		}

@@ -42,7 +42,7 @@ class ImageTensorsRoundTripTest {
 		try (NDManager sub = manager.newSubManager()) {
 			NDArray x = ImageTensors.toTensor(imp, sub);
 			assertEquals(ImageTensors.shape(imp), x.getShape());
-			ImagePlus out = ImageTensors.fromTensor(x, imp, "denoised", type);
+			ImagePlus out = TestImages.fromTensor(x, imp, "denoised", type);
 			assertEquals(before, TestImages.checksum(imp), "the input image was modified");
 			assertNotSame(imp, out);
 			if (imp.getBitDepth() != 24 || type == OutputType.SAME_AS_INPUT) {

@@ -1,5 +1,6 @@
 package org.diffusionij.host;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ij.IJ;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.diffusionij.pipelines.QualityMetrics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,7 +147,7 @@ class RealImageJHostIT {
 
 	@Test
 	void generateFromPromptWithNoImageOpenGivesDiffusersImage() throws Exception {
-		Path model = Paths.get(RealImageJHostIT.class.getResource("/fixtures/tiny-sd-pipe").toURI());
+		Path model = fixture("tiny-sd-pipe");
 		Path saved = home.resolve("generated.tif");
 		Path info = home.resolve("info.txt");
 		String out = runImageJ("-macro", String.join("\n",
@@ -163,8 +165,7 @@ class RealImageJHostIT {
 		assertEquals(64, result.getWidth());
 		assertEquals(64, result.getHeight());
 		float[] reference;
-		try (org.diffusionij.io.SafetensorsReader ref = org.diffusionij.io.SafetensorsReader.open(Paths.get(
-			RealImageJHostIT.class.getResource("/fixtures/ref/sd_pipeline_pndm.safetensors").toURI())))
+		try (SafetensorsReader ref = SafetensorsReader.open(fixture("ref/sd_pipeline_pndm.safetensors")))
 		{
 			reference = ref.floats("image");
 		}
@@ -210,7 +211,7 @@ class RealImageJHostIT {
 			Files.copy(in, stack);
 		}
 		Path noisy = Paths.get("samples/camera-noisy.png").toAbsolutePath();
-		Path sd = Paths.get(RealImageJHostIT.class.getResource("/fixtures/tiny-sd-pipe").toURI());
+		Path sd = fixture("tiny-sd-pipe");
 		String macro;
 		try (InputStream in = RealImageJHostIT.class.getResourceAsStream("/tour/tour.ijm")) {
 			macro = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -233,8 +234,7 @@ class RealImageJHostIT {
 
 		ImagePlus generated = IJ.openImage(home.resolve("generated.tif").toString());
 		float[] reference;
-		try (org.diffusionij.io.SafetensorsReader ref = org.diffusionij.io.SafetensorsReader.open(Paths.get(
-			RealImageJHostIT.class.getResource("/fixtures/ref/sd_pipeline_pndm.safetensors").toURI())))
+		try (SafetensorsReader ref = SafetensorsReader.open(fixture("ref/sd_pipeline_pndm.safetensors")))
 		{
 			reference = ref.floats("image");
 		}

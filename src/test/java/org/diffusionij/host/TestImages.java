@@ -1,5 +1,7 @@
 package org.diffusionij.host;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -7,8 +9,12 @@ import ij.process.ImageProcessor;
 import java.net.URISyntaxException;
 import java.nio.file.Paths;
 import java.util.zip.CRC32;
+import org.diffusionij.pipelines.Floats;
 
-/** Real test images from the class path, synthetic hyperstacks, and a checksum of every pixel and setting. */
+/**
+ * Real test images from the class path, synthetic hyperstacks, result images straight from NCHW tensors, and a
+ * checksum of every pixel and setting.
+ */
 final class TestImages {
 
 	private TestImages() {}
@@ -48,6 +54,32 @@ final class TestImages {
 		imp.setDimensions(c, z, t);
 		imp.setOpenAsHyperStack(true);
 		return imp;
+	}
+
+	/**
+	 * A result image from an NCHW tensor with {@code template}'s Z/T layout, height and width, built as the
+	 * commands build theirs from planes ({@link ResultImage}).
+	 */
+	static ImagePlus fromTensor(NDArray nchw, ImagePlus template, String suffix, OutputType type) {
+		Shape s = nchw.getShape();
+		if (s.dimension() != 4) {
+			throw new IllegalArgumentException("A result tensor must be NCHW (4 dimensions); got " + s + ".");
+		}
+		float[] data = Floats.of(nchw);
+		int size = Math.toIntExact(s.get(2) * s.get(3));
+		PlaneWriter.Planes planes = new PlaneWriter.Planes() {
+			@Override
+			public float[] array(int p) {
+				return data;
+			}
+
+			@Override
+			public int offset(int p) {
+				return p * size;
+			}
+		};
+		return ResultImage.build(planes, (int) s.get(0), (int) s.get(1), (int) s.get(2), (int) s.get(3), template,
+			suffix, type);
 	}
 
 	static float value(int bitDepth, int c, int z, int t, int x, int y) {

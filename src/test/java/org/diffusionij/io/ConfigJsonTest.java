@@ -1,5 +1,6 @@
 package org.diffusionij.io;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Arrays;
@@ -11,7 +12,7 @@ class ConfigJsonTest {
 
 	@Test
 	void reportsKeysThatNoGetterRead() throws Exception {
-		ConfigJson c = ConfigJson.load(SafetensorsReaderTest.fixture("tiny-ddpm/scheduler/scheduler_config.json"));
+		ConfigJson c = ConfigJson.load(fixture("tiny-ddpm/scheduler/scheduler_config.json"));
 		assertEquals("DDPMScheduler", c.className());
 		assertEquals(1000, c.getInt("num_train_timesteps", 0));
 		assertEquals(0.0001, c.getDouble("beta_start", 0), 0);

@@ -1,5 +1,6 @@
 package org.diffusionij.io;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
@@ -10,6 +11,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.diffusionij.io.safetensors.SafetensorsException;
+import org.diffusionij.io.safetensors.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsWriter;
+import org.diffusionij.io.safetensors.TensorInfo;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +30,7 @@ class DiffusersFolderTest {
 	@BeforeEach
 	void copyFixture() throws Exception {
 		model = dir.resolve("tiny-ddpm");
-		copyTree(SafetensorsReaderTest.fixture("tiny-ddpm"), model);
+		copyTree(fixture("tiny-ddpm"), model);
 	}
 
 	static void copyTree(Path from, Path to) throws IOException {

@@ -1,5 +1,6 @@
 package org.diffusionij.io;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonArray;
@@ -20,7 +21,7 @@ class DiffusersJsonTest {
 		for (String name : new String[] { "model_index.json", "unet/config.json",
 			"scheduler/scheduler_config.json" })
 		{
-			Path original = SafetensorsReaderTest.fixture("tiny-ddpm/" + name);
+			Path original = fixture("tiny-ddpm/" + name);
 			Path copy = dir.resolve(name.replace('/', '_'));
 			ConfigJson.write(ConfigJson.load(original).json(), copy);
 			assertEquals(Files.readString(original), Files.readString(copy), name);

@@ -1,5 +1,6 @@
 package org.diffusionij.io;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,7 @@ class ModelFolderWriterTest {
 
 	@Test
 	void roundTripOfTheFixtureModelIsByteIdentical() throws Exception {
-		Path fixture = SafetensorsReaderTest.fixture("tiny-ddpm");
+		Path fixture = fixture("tiny-ddpm");
 		DiffusersFolder original = DiffusersFolder.open(fixture);
 		Map<String, NDArray> weights = original.component("unet").loadWeights(manager);
 		Path saved = dir.resolve("saved");
@@ -76,7 +78,7 @@ class ModelFolderWriterTest {
 
 	@Test
 	void aFailedSaveLeavesThePreviousFolderAndNoTemporaryFolder() throws Exception {
-		DiffusersFolder original = DiffusersFolder.open(SafetensorsReaderTest.fixture("tiny-ddpm"));
+		DiffusersFolder original = DiffusersFolder.open(fixture("tiny-ddpm"));
 		Map<String, NDArray> weights = original.component("unet").loadWeights(manager);
 		Path target = dir.resolve("model");
 		writerFor(original, weights).save(target);
@@ -100,7 +102,7 @@ class ModelFolderWriterTest {
 
 	@Test
 	void replacingAFolderLeavesOnlyTheNewOne() throws Exception {
-		DiffusersFolder original = DiffusersFolder.open(SafetensorsReaderTest.fixture("tiny-ddpm"));
+		DiffusersFolder original = DiffusersFolder.open(fixture("tiny-ddpm"));
 		Path target = dir.resolve("model");
 		writerFor(original, original.component("unet").loadWeights(manager)).save(target);
 		Files.writeString(target.resolve("unet/stale.txt"), "from the previous save");

@@ -1,10 +1,14 @@
 package org.diffusionij.io;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.diffusionij.io.safetensors.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsWriter;
+import org.diffusionij.io.safetensors.TensorInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +23,7 @@ class StableDiffusionFolderTest {
 
 	@Test
 	void listsDiffusersAndTransformersComponents() throws Exception {
-		DiffusersFolder f = DiffusersFolder.open(SafetensorsReaderTest.fixture("tiny-sd-pipe"));
+		DiffusersFolder f = DiffusersFolder.open(fixture("tiny-sd-pipe"));
 		assertEquals("StableDiffusionPipeline", f.pipelineClass());
 		assertEquals(Arrays.asList("scheduler", "text_encoder", "tokenizer", "unet", "vae"), f.componentNames());
 		assertEquals(Arrays.asList("feature_extractor", "image_encoder", "safety_checker"), f.index()
@@ -43,7 +47,7 @@ class StableDiffusionFolderTest {
 
 	@Test
 	void rewritesTransformersFilesIdentically() throws Exception {
-		Path root = SafetensorsReaderTest.fixture("tiny-sd-pipe");
+		Path root = fixture("tiny-sd-pipe");
 		for (String name : new String[] { "model_index.json", "text_encoder/config.json", "unet/config.json",
 			"vae/config.json", "scheduler/scheduler_config.json" })
 		{

@@ -1,6 +1,6 @@
 package org.diffusionij.nn;
 
-import static org.diffusionij.nn.Reference.assertClose;
+import static org.diffusionij.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;

@@ -1,6 +1,6 @@
 package org.diffusionij.nn;
 
-import static org.diffusionij.nn.Reference.assertClose;
+import static org.diffusionij.Fixtures.assertClose;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

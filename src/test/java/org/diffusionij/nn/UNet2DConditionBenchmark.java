@@ -79,13 +79,14 @@ public final class UNet2DConditionBenchmark {
 				try (NDManager step = m.newSubManager()) {
 					NDArray x = sample.duplicate();
 					x.attach(step);
-					Flops.reset();
+					Flops.start();
 					long t0 = System.nanoTime();
 					model.forward(x, t, text).toFloatArray();
 					long t1 = System.nanoTime();
+					long counted = Flops.stop();
 					if (i >= 0) {
 						seconds[i] = (t1 - t0) / 1e9;
-						flops = Flops.count();
+						flops = counted;
 					}
 				}
 			}

@@ -1,8 +1,8 @@
 package org.diffusionij.nn;
 
-import static org.diffusionij.nn.Reference.assertClose;
-import static org.diffusionij.nn.Reference.assertMatches;
-import static org.diffusionij.nn.Reference.fixture;
+import static org.diffusionij.Fixtures.assertClose;
+import static org.diffusionij.Fixtures.assertMatches;
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package org.diffusionij.nn;
 
+import static org.diffusionij.Fixtures.assertClose;
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
@@ -8,14 +10,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.Map;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +27,6 @@ class UNet2DModelTest {
 
 	private static NDManager manager;
 	private static UNet2DModel model;
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(UNet2DModelTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	@BeforeAll
 	static void load() throws Exception {
@@ -68,12 +64,7 @@ class UNet2DModelTest {
 	}
 
 	private static void assertMatches(SafetensorsReader ref, String name, NDArray actual) throws Exception {
-		float[] expected = ref.floats(name);
-		float[] got = actual.toFloatArray();
-		assertEquals(expected.length, got.length, name);
-		double max = 0;
-		for (int i = 0; i < got.length; i++) max = Math.max(max, Math.abs(got[i] - expected[i]));
-		assertTrue(max <= TOLERANCE, name + ": max abs error " + max);
+		assertClose(ref.floats(name), actual.toFloatArray(), TOLERANCE, name);
 	}
 
 	@Test

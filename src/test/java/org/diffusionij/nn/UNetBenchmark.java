@@ -78,14 +78,15 @@ public final class UNetBenchmark {
 					try (NDManager step = m.newSubManager()) {
 						NDArray x = sample.duplicate();
 						x.attach(step);
-						Flops.reset();
+						Flops.start();
 						long t0 = System.nanoTime();
 						NDArray out = model.forward(x, t);
 						out.toFloatArray();
 						long t1 = System.nanoTime();
+						long counted = Flops.stop();
 						if (i >= 0) {
 							ms[i] = (t1 - t0) / 1e6;
-							flops = Flops.count();
+							flops = counted;
 						}
 					}
 				}

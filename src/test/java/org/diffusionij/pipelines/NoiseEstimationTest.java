@@ -34,8 +34,8 @@ class NoiseEstimationTest {
 	@Test
 	void plainEstimatorsOverestimateSmallSigmaWhereTheDefaultDoesNot() {
 		TestImage noisy = TestImage.load("skimage_camera.png").withNoise(5, 99);
-		double plain = NoiseEstimation.immerkaer(noisy.plane, noisy.width, noisy.height);
-		double wavelet = NoiseEstimation.waveletMad(noisy.plane, noisy.width, noisy.height);
+		double plain = PlainNoiseEstimators.immerkaer(noisy.plane, noisy.width, noisy.height);
+		double wavelet = PlainNoiseEstimators.waveletMad(noisy.plane, noisy.width, noisy.height);
 		double flat = NoiseEstimation.estimate(noisy.plane, noisy.width, noisy.height);
 		assertTrue(plain > 5 * 1.2, "plain Immerkaer " + plain);
 		assertTrue(wavelet > 5 * 1.15, "wavelet MAD " + wavelet);
@@ -46,9 +46,9 @@ class NoiseEstimationTest {
 	@Test
 	void pureNoiseGivesSigma() {
 		TestImage noise = new TestImage(new float[256 * 256], 256, 256).withNoise(7, 5);
-		assertEquals(7, NoiseEstimation.immerkaer(noise.plane, 256, 256), 7 * 0.02);
+		assertEquals(7, PlainNoiseEstimators.immerkaer(noise.plane, 256, 256), 7 * 0.02);
 		assertEquals(7, NoiseEstimation.immerkaerFlat(noise.plane, 256, 256, 0.1), 7 * 0.05);
-		assertEquals(7, NoiseEstimation.waveletMad(noise.plane, 256, 256), 7 * 0.03);
+		assertEquals(7, PlainNoiseEstimators.waveletMad(noise.plane, 256, 256), 7 * 0.03);
 	}
 
 	/** Planes, ramps and quadratic-free surfaces give zero: the mask cancels them. */
@@ -61,8 +61,8 @@ class NoiseEstimationTest {
 			for (int x = 0; x < w; x++) ramp[y * w + x] = 3 * x - 2 * y + 100;
 		}
 		assertEquals(0, NoiseEstimation.estimate(ramp, w, h), 1e-9);
-		assertEquals(0, NoiseEstimation.immerkaer(ramp, w, h), 1e-9);
-		assertEquals(0, NoiseEstimation.waveletMad(ramp, w, h), 1e-9);
+		assertEquals(0, PlainNoiseEstimators.immerkaer(ramp, w, h), 1e-9);
+		assertEquals(0, PlainNoiseEstimators.waveletMad(ramp, w, h), 1e-9);
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package org.diffusionij.pipelines;
 
+import static org.diffusionij.Fixtures.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
@@ -115,18 +116,11 @@ class TilerTest {
 			NDArray tiled = run(new Tiler(48, 16, 16), image, ReflectConvolution::apply, progress);
 			assertEquals(new Shape(1, 2, h, w), tiled.getShape());
 			assertTrue(progress.steps >= 6, "the image must really be cut: " + progress.steps + " tiles");
-			assertTrue(maxDifference(whole, tiled.toFloatArray()) < 1e-5);
+			assertTrue(maxAbsDiff(whole, tiled.toFloatArray()) < 1e-5);
 			// the same network without blending room has visible seams, so the check above can fail
 			NDArray abutting = run(new Tiler(48, 0, 16), image, ReflectConvolution::apply, Progress.NONE);
-			assertTrue(maxDifference(whole, abutting.toFloatArray()) > 1e-2);
+			assertTrue(maxAbsDiff(whole, abutting.toFloatArray()) > 1e-2);
 		}
-	}
-
-	private static double maxDifference(float[] a, float[] b) {
-		assertEquals(a.length, b.length);
-		double max = 0;
-		for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-		return max;
 	}
 
 	@Test

@@ -1,16 +1,17 @@
 package org.diffusionij.pipelines;
 
+import static org.diffusionij.Fixtures.assertClose;
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.schedulers.Scheduler;
 import org.diffusionij.schedulers.Schedulers;
@@ -18,10 +19,6 @@ import org.junit.jupiter.api.Test;
 
 /** Whole pipelines from a seed alone against diffusers' DDPMPipeline and DDIMPipeline on the tiny model. */
 class UnconditionalPipelineTest {
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(UnconditionalPipelineTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	private static void compare(String schedulerClass, String reference) throws Exception {
 		DiffusionEngine.start();
@@ -35,10 +32,8 @@ class UnconditionalPipelineTest {
 				Schedulers.create(schedulerClass, config);
 			NDArray image = new UnconditionalPipeline(unet, scheduler).generate(1, 0, 10, Generator.manualSeed(0), Progress.NONE, m);
 			assertArrayEquals(new long[] { 1, 1, 32, 32 }, image.getShape().getShape());
-			float[] got = image.toFloatArray(), want = ref.floats("image"); // NHWC with C = 1: same order
-			double max = 0;
-			for (int i = 0; i < got.length; i++) max = Math.max(max, Math.abs(got[i] - want[i]));
-			assertTrue(max <= 1e-3, reference + ": max abs error " + max);
+			// NHWC with C = 1: same order
+			assertClose(ref.floats("image"), image.toFloatArray(), 1e-3, reference);
 		}
 	}
 

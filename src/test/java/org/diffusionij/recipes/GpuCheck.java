@@ -1,5 +1,7 @@
 package org.diffusionij.recipes;
 
+import static org.diffusionij.Fixtures.fixture;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -15,7 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.sd.GenerationRequest;
@@ -43,10 +45,6 @@ public final class GpuCheck {
 		int failures = forward(gpu) + gradients(gpu) + pipeline(gpu);
 		System.out.println(failures == 0 ? "GPU check passed" : "GPU check FAILED in " + failures + " check(s)");
 		System.exit(failures == 0 ? 0 : 1);
-	}
-
-	private static Path fixture(String name) throws Exception {
-		return Paths.get(GpuCheck.class.getResource("/fixtures/" + name).toURI());
 	}
 
 	/** Max abs difference relative to the reference's largest magnitude; prints it and returns 1 when over. */

@@ -1,5 +1,8 @@
 package org.diffusionij.schedulers;
 
+import static org.diffusionij.Fixtures.assertMatches;
+import static org.diffusionij.Fixtures.fixture;
+import static org.diffusionij.Fixtures.maxAbsDiff;
 import static org.diffusionij.schedulers.SchedulerFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -9,7 +12,7 @@ import ai.djl.ndarray.NDManager;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,8 +32,8 @@ class NoiseAndSeedTest {
 			float[] timesteps = new float[t.length];
 			for (int i = 0; i < t.length; i++) timesteps[i] = t[i];
 			NDArray original = r.array("original", m), noise = r.array("noise", m);
-			assertClose(r, "noisy", s.addNoise(original, noise, timesteps), 1e-6f);
-			assertClose(r, "velocity", s.getVelocity(original, noise, timesteps), 1e-6f);
+			assertMatches(r, "noisy", s.addNoise(original, noise, timesteps), 1e-6f);
+			assertMatches(r, "velocity", s.getVelocity(original, noise, timesteps), 1e-6f);
 			assertThrows(IllegalArgumentException.class, () -> s.addNoise(original, noise, new float[] { 1, 2 }));
 			assertThrows(IllegalArgumentException.class, () -> s.addNoise(original, noise, new float[] { 1000 }));
 		}
@@ -39,7 +42,7 @@ class NoiseAndSeedTest {
 	@Test
 	void seededEngineReproducesDdpmPipeline() throws Exception {
 		DiffusionEngine.start();
-		ConfigJson config = ConfigJson.load(resource("tiny-ddpm/scheduler/scheduler_config.json"));
+		ConfigJson config = ConfigJson.load(fixture("tiny-ddpm/scheduler/scheduler_config.json"));
 		try (SafetensorsReader r = open("ddpm_pipeline"); NDManager outer = NDManager.newBaseManager(Device.cpu());
 			Scheduler s = Schedulers.fromConfig(config))
 		{
@@ -50,11 +53,11 @@ class NoiseAndSeedTest {
 			for (int i = 0; i < t.length; i++) assertEquals(expected[i], t[i], "timestep " + i);
 			Generator generator = Generator.manualSeed(0);
 			NDArray x = generator.randn(outer, new ai.djl.ndarray.types.Shape(r.info("initial_noise").shape));
-			assertClose(r, "initial_noise", x, 0f);
+			assertMatches(r, "initial_noise", x, 0f);
 			for (int i = 0; i < t.length; i++) {
 				try (NDManager scope = outer.newSubManager()) {
 					SchedulerOutput out = s.step(r.array("model_output_" + i, scope), t[i], x, generator);
-					assertClose(r, "sample_" + i, out.prevSample, 1e-4f);
+					assertMatches(r, "sample_" + i, out.prevSample, 1e-4f);
 					x.close();
 					x = out.prevSample;
 					x.attach(outer);

@@ -1,26 +1,19 @@
 package org.diffusionij.schedulers;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.diffusionij.Fixtures.fixture;
 
-import ai.djl.ndarray.NDArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 
-/** Opens the diffusers reference files under {@code src/test/resources/fixtures} and compares tensors. */
+/** Opens the diffusers scheduler reference files under {@code src/test/resources/fixtures/ref}. */
 final class SchedulerFixture {
 
 	private SchedulerFixture() {}
 
-	static Path resource(String name) throws Exception {
-		return Paths.get(SchedulerFixture.class.getResource("/fixtures/" + name).toURI());
-	}
-
 	static SafetensorsReader open(String name) throws Exception {
-		return SafetensorsReader.open(resource("ref/" + name + ".safetensors"));
+		return SafetensorsReader.open(fixture("ref/" + name + ".safetensors"));
 	}
 
 	/** The JSON that the fixture generator stored in the file's metadata (config, settings). */
@@ -33,20 +26,5 @@ final class SchedulerFixture {
 		JsonObject c = meta(r).getAsJsonObject("config").deepCopy();
 		c.addProperty("_class_name", className);
 		return new ConfigJson(c, r.path().getFileName().toString());
-	}
-
-	static float maxAbsDiff(float[] a, float[] b) {
-		assertEquals(a.length, b.length, "length");
-		float max = 0;
-		for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-		return max;
-	}
-
-	/** Asserts max |actual − expected| ≤ tol for the tensor {@code name}. */
-	static void assertClose(SafetensorsReader r, String name, NDArray actual, float tol) throws Exception {
-		float[] expected = r.floats(name);
-		assertArrayEquals(r.info(name).shape, actual.getShape().getShape(), name + " shape");
-		float err = maxAbsDiff(actual.toFloatArray(), expected);
-		assertTrue(err <= tol, name + ": max abs error " + err + " > " + tol);
 	}
 }

@@ -1,5 +1,7 @@
 package org.diffusionij.schedulers;
 
+import static org.diffusionij.Fixtures.assertMatches;
+import static org.diffusionij.Fixtures.maxAbsDiff;
 import static org.diffusionij.schedulers.SchedulerFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -14,7 +16,7 @@ import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -104,7 +106,7 @@ class SchedulerReferenceTest {
 	{
 		try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
 			NDArray scaled = s.scaleModelInput(x, t);
-			if (r.has("scaled_input_" + i)) assertClose(r, "scaled_input_" + i, scaled, TOL);
+			if (r.has("scaled_input_" + i)) assertMatches(r, "scaled_input_" + i, scaled, TOL);
 			else assertSame(x, scaled, "scale_model_input is the identity here");
 			if (scaled != x) scaled.close();
 			int arraysBefore = ((BaseNDManager) outer).getManagedArrays().size();
@@ -123,9 +125,9 @@ class SchedulerReferenceTest {
 			assertEquals(arraysBefore, ((BaseNDManager) outer).getManagedArrays().size(), "arrays left in outer");
 			boolean expectsDraw = r.has("variance_noise_" + i) && !(s instanceof DDPMScheduler && t == 0);
 			assertEquals(expectsDraw ? 1 : 0, draws.size(), "noise draws at step " + i);
-			assertClose(r, "prev_sample_" + i, out.prevSample, TOL);
+			assertMatches(r, "prev_sample_" + i, out.prevSample, TOL);
 			if (r.has("pred_original_sample_" + i)) {
-				assertClose(r, "pred_original_sample_" + i, out.predOriginalSample, TOL);
+				assertMatches(r, "pred_original_sample_" + i, out.predOriginalSample, TOL);
 			}
 			out.prevSample.attach(outer);
 			return out.prevSample;

@@ -1,5 +1,6 @@
 package org.diffusionij.schedulers;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.diffusionij.schedulers.SchedulerFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -8,14 +9,14 @@ import com.google.gson.JsonObject;
 import java.util.Arrays;
 import java.util.Collections;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.Test;
 
 /** Building schedulers from {@code scheduler_config.json} with diffusers' {@code from_config} rules. */
 class SchedulersTest {
 
 	private static ConfigJson stableDiffusionPndm() throws Exception {
-		return ConfigJson.load(resource("tiny-sd-pipe/scheduler/scheduler_config.json"));
+		return ConfigJson.load(fixture("tiny-sd-pipe/scheduler/scheduler_config.json"));
 	}
 
 	@Test
@@ -131,7 +132,7 @@ class SchedulersTest {
 
 	@Test
 	void ddimFromTheDdpmFolderConfigHasDiffusersValues() throws Exception {
-		ConfigJson ddpm = ConfigJson.load(resource("tiny-ddpm/scheduler/scheduler_config.json"));
+		ConfigJson ddpm = ConfigJson.load(fixture("tiny-ddpm/scheduler/scheduler_config.json"));
 		JsonObject ours = Schedulers.create(DDIMScheduler.CLASS_NAME, ddpm).config();
 		try (SafetensorsReader r = open("ddim_pipeline")) {
 			// the config diffusers' DDIMScheduler.from_config(DDPM config) reported in its DDIMPipeline run

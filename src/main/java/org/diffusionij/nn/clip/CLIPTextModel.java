@@ -17,7 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.PickleRefusal;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 
 /**
  * transformers' {@code CLIPTextModel}, the text encoder of Stable Diffusion 1.x and 2.x, read from a diffusers

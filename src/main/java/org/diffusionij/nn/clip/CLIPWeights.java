@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.diffusionij.io.SafetensorsException;
-import org.diffusionij.io.SafetensorsReader;
-import org.diffusionij.io.TensorInfo;
+import org.diffusionij.io.safetensors.SafetensorsException;
+import org.diffusionij.io.safetensors.SafetensorsReader;
+import org.diffusionij.io.safetensors.TensorInfo;
 
 /**
  * Hands out the tensors of a transformers CLIP text encoder checkpoint by their verbatim names, checking each

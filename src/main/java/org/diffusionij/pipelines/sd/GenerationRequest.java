@@ -29,7 +29,6 @@ public final class GenerationRequest {
 	public NoiseSource generator;
 	public int count = 1;
 	public double strength = 1.0;
-	public double eta = 0.0;
 	public NDArray initImage;
 	public NDArray mask;
 	/**

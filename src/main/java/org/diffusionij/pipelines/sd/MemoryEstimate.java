@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.DiffusersComponent;
-import org.diffusionij.io.TensorInfo;
+import org.diffusionij.io.safetensors.TensorInfo;
 
 /**
  * What a Stable Diffusion run needs in memory, estimated before anything is loaded so a run that cannot fit is

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.diffusionij.io.ClipTokenizer;
+import org.diffusionij.io.clip.ClipTokenizer;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.DiffusersFolder;
 import org.diffusionij.nn.AutoencoderKL;

@@ -49,10 +49,6 @@ public final class PatchSampler {
 		return planes.get(0).channels;
 	}
 
-	public int patchSize() {
-		return patch;
-	}
-
 	/** A batch NCHW for optimisation step {@code step}, identical for identical (seed, step). */
 	public float[] batch(long step, int batchSize) {
 		SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);

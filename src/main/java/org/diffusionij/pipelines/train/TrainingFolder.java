@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.ModelFolderWriter;
-import org.diffusionij.io.SafetensorsReader;
-import org.diffusionij.io.SafetensorsWriter;
+import org.diffusionij.io.safetensors.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsWriter;
 import org.diffusionij.pipelines.Normalization;
 import org.diffusionij.pipelines.UnconditionalModel;
 

@@ -1,11 +1,11 @@
 package org.diffusionij.io.hub;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ij.Prefs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.diffusionij.host.CommandCall;
@@ -24,7 +24,7 @@ class DownloadModelCommandTest {
 
 	@Test
 	void downloadsTheTinyPipelineIntoTheGivenFolder() throws Exception {
-		Path repo = Paths.get(getClass().getResource("/fixtures/tiny-sd-pipe").toURI());
+		Path repo = fixture("tiny-sd-pipe");
 		Context context = CommandCall.newContext();
 		try (FakeHub hub = new FakeHub("owner/tiny-sd", repo)) {
 			CommandInfo info = context.service(CommandService.class).getCommand(DownloadModelCommand.class);

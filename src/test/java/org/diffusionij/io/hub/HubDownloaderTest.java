@@ -1,11 +1,11 @@
 package org.diffusionij.io.hub;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +22,7 @@ class HubDownloaderTest {
 
 	@BeforeEach
 	void makeRepository() throws Exception {
-		Path fixture = Paths.get(getClass().getResource("/fixtures/tiny-ddpm").toURI());
+		Path fixture = fixture("tiny-ddpm");
 		repoFolder = tmp.resolve("repo");
 		for (String f : new String[] { "model_index.json", "unet/config.json",
 			"unet/diffusion_pytorch_model.safetensors", "scheduler/scheduler_config.json" })

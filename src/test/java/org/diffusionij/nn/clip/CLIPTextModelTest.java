@@ -1,5 +1,7 @@
 package org.diffusionij.nn.clip;
 
+import static org.diffusionij.Fixtures.assertClose;
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
@@ -11,11 +13,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.diffusionij.engine.DiffusionEngine;
-import org.diffusionij.io.ClipTokenizer;
+import org.diffusionij.io.clip.ClipTokenizer;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,10 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CLIPTextModelTest {
 
 	static NDManager manager;
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(CLIPTextModelTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	@BeforeAll
 	static void start() {
@@ -51,10 +48,9 @@ class CLIPTextModelTest {
 			NDArray ids = ref.array("input_ids", m);
 			NDArray last = model.forward(ids);
 			assertEquals(new Shape(2, 77, 32), last.getShape());
-			double err = maxAbs(last.toFloatArray(), ref.floats("last_hidden_state"));
-			assertTrue(err <= 1e-5, "last_hidden_state max abs error " + err);
-			double pooledErr = maxAbs(model.pooledOutput(last, ids).toFloatArray(), ref.floats("pooler_output"));
-			assertTrue(pooledErr <= 1e-5, "pooler_output max abs error " + pooledErr);
+			assertClose(ref.floats("last_hidden_state"), last.toFloatArray(), 1e-5, "last_hidden_state");
+			assertClose(ref.floats("pooler_output"), model.pooledOutput(last, ids).toFloatArray(), 1e-5,
+				"pooler_output");
 		}
 	}
 
@@ -67,8 +63,8 @@ class CLIPTextModelTest {
 		{
 			NDArray last = model.forward(ref.array("input_ids", m));
 			assertEquals(DataType.FLOAT16, last.getDataType());
-			double err = maxAbs(last.toType(DataType.FLOAT32, false).toFloatArray(), ref.floats("last_hidden_state"));
-			assertTrue(err <= 1e-2, "float16 last_hidden_state max abs error " + err);
+			assertClose(ref.floats("last_hidden_state"), last.toType(DataType.FLOAT32, false).toFloatArray(), 1e-2,
+				"float16 last_hidden_state");
 		}
 	}
 
@@ -86,7 +82,7 @@ class CLIPTextModelTest {
 			System.arraycopy(a, 0, both, 0, 77);
 			System.arraycopy(b, 0, both, 77, 77);
 			NDArray last = model.forward(m.create(both, new Shape(2, 77)));
-			assertTrue(maxAbs(last.toFloatArray(), ref.floats("last_hidden_state")) <= 1e-5);
+			assertClose(ref.floats("last_hidden_state"), last.toFloatArray(), 1e-5, "last_hidden_state");
 		}
 	}
 
@@ -106,7 +102,7 @@ class CLIPTextModelTest {
 			assertEquals(2, model.config().eosTokenId);
 			NDArray ids = ref.array("input_ids", m);
 			NDArray pooled = model.pooledOutput(model.forward(ids), ids);
-			assertTrue(maxAbs(pooled.toFloatArray(), ref.floats("pooler_output")) <= 1e-5);
+			assertClose(ref.floats("pooler_output"), pooled.toFloatArray(), 1e-5, "pooler_output");
 		}
 	}
 
@@ -215,12 +211,5 @@ class CLIPTextModelTest {
 
 	private static void write(Path file, String text) throws IOException {
 		Files.write(file, text.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static double maxAbs(float[] a, float[] b) {
-		assertEquals(b.length, a.length);
-		double max = 0;
-		for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-		return max;
 	}
 }

@@ -1,5 +1,6 @@
 package org.diffusionij.pipelines.sd;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
@@ -20,8 +21,8 @@ import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
-import org.diffusionij.io.SafetensorsReader;
-import org.diffusionij.io.SafetensorsWriter;
+import org.diffusionij.io.safetensors.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsWriter;
 import org.diffusionij.pipelines.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +58,7 @@ class InpaintingCheckpointTest {
 
 	/** The tiny fixture with a 9-channel conv_in whose extra input channels have {@code extraScale} × random weights. */
 	static Path inpaintingFolder(double extraScale) throws Exception {
-		Path base = StableDiffusionPipelineTest.fixture("tiny-sd-pipe");
+		Path base = fixture("tiny-sd-pipe");
 		Path dir = Files.createTempDirectory("tiny-sd-inpaint");
 		try (Stream<Path> files = Files.walk(base)) {
 			for (Path p : (Iterable<Path>) files::iterator) {
@@ -74,7 +75,7 @@ class InpaintingCheckpointTest {
 		SafetensorsWriter w = new SafetensorsWriter();
 		Random random = new Random(7);
 		try (SafetensorsReader r = SafetensorsReader.open(weights)) {
-			for (Map.Entry<String, org.diffusionij.io.TensorInfo> e : r.tensors().entrySet()) {
+			for (Map.Entry<String, org.diffusionij.io.safetensors.TensorInfo> e : r.tensors().entrySet()) {
 				float[] v = r.floats(e.getKey());
 				long[] shape = e.getValue().shape;
 				if (e.getKey().equals("conv_in.weight")) {
@@ -123,7 +124,7 @@ class InpaintingCheckpointTest {
 	void zeroMaskWeightsGiveTheBaseModelsImageBecauseNothingIsBlended() throws Exception {
 		try (NDManager m = manager.newSubManager();
 			StableDiffusionModel model = StableDiffusionModel.load(inpaintingFolder(0), m);
-			SafetensorsReader ref = SafetensorsReader.open(StableDiffusionPipelineTest.fixture(
+			SafetensorsReader ref = SafetensorsReader.open(fixture(
 				"ref/sd_pipeline_pndm.safetensors")))
 		{
 			assertEquals(9, model.unet.config().inChannels);
@@ -140,7 +141,7 @@ class InpaintingCheckpointTest {
 	void theMaskAndTheMaskedImageReachTheNetwork() throws Exception {
 		try (NDManager m = manager.newSubManager();
 			StableDiffusionModel model = StableDiffusionModel.load(inpaintingFolder(0.05), m);
-			SafetensorsReader ref = SafetensorsReader.open(StableDiffusionPipelineTest.fixture(
+			SafetensorsReader ref = SafetensorsReader.open(fixture(
 				"ref/sd_pipeline_pndm.safetensors")))
 		{
 			StableDiffusionPipeline p = new StableDiffusionPipeline(model);

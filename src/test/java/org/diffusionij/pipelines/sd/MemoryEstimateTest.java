@@ -1,5 +1,6 @@
 package org.diffusionij.pipelines.sd;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
@@ -9,11 +10,11 @@ class MemoryEstimateTest {
 
 	@Test
 	void weightsAreCountedFromTheHeadersInFloat32() throws Exception {
-		MemoryEstimate e = MemoryEstimate.of(StableDiffusionPipelineTest.fixture("tiny-sd-pipe"));
+		MemoryEstimate e = MemoryEstimate.of(fixture("tiny-sd-pipe"));
 		long params = 0;
 		try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
 			org.diffusionij.engine.DiffusionEngine.start();
-			try (StableDiffusionModel model = StableDiffusionModel.load(StableDiffusionPipelineTest.fixture(
+			try (StableDiffusionModel model = StableDiffusionModel.load(fixture(
 				"tiny-sd-pipe"), m))
 			{
 				params = model.unet.parameterCount() + model.vae.parameterCount();
@@ -22,7 +23,7 @@ class MemoryEstimateTest {
 		assertTrue(e.weightBytes() > params * 4, "text encoder, UNet and VAE: " + e.weightBytes());
 		assertTrue(e.need(64, 64, 1, true) < e.need(64, 64, 2, true));
 		assertTrue(e.need(64, 64, 1, false) < e.need(128, 128, 1, false));
-		MemoryEstimate half = MemoryEstimate.of(StableDiffusionPipelineTest.fixture("tiny-sd-pipe"),
+		MemoryEstimate half = MemoryEstimate.of(fixture("tiny-sd-pipe"),
 			ai.djl.ndarray.types.DataType.FLOAT16);
 		assertEquals(e.weightBytes() / 2, half.weightBytes(), "fp16 weights take half the bytes");
 		assertEquals(e.need(512, 512, 1, true) - MemoryEstimate.BASE, 2 * (half.need(512, 512, 1, true) -

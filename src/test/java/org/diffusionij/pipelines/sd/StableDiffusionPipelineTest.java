@@ -1,16 +1,17 @@
 package org.diffusionij.pipelines.sd;
 
+import static org.diffusionij.Fixtures.assertClose;
+import static org.diffusionij.Fixtures.fixture;
+import static org.diffusionij.Fixtures.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
-import org.diffusionij.io.SafetensorsReader;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.diffusionij.pipelines.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,10 +22,6 @@ class StableDiffusionPipelineTest {
 
 	static NDManager manager;
 	static StableDiffusionModel model;
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(StableDiffusionPipelineTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	@BeforeAll
 	static void load() throws Exception {
@@ -37,13 +34,6 @@ class StableDiffusionPipelineTest {
 	static void close() {
 		model.close();
 		manager.close();
-	}
-
-	private static double maxDiff(float[] a, float[] b) {
-		assertEquals(a.length, b.length);
-		double max = 0;
-		for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-		return max;
 	}
 
 	/** NCHW → NHWC, as diffusers' output_type="np" lays images out. */
@@ -64,8 +54,7 @@ class StableDiffusionPipelineTest {
 			r.scheduler = scheduler;
 			if (fromSeed) r.generator = Generator.manualSeed(42);
 			NDArray image = new StableDiffusionPipeline(model).generate(r, Progress.NONE, m);
-			double err = maxDiff(nhwc(image), ref.floats("image"));
-			assertTrue(err <= 1e-3, reference + ": image max abs error " + err);
+			assertClose(ref.floats("image"), nhwc(image), 1e-3, reference + ": image");
 		}
 	}
 
@@ -84,7 +73,7 @@ class StableDiffusionPipelineTest {
 			GenerationRequest r = TinyFixtureRequest.of(ref.array("initial_latents", m));
 			NDArray image = new StableDiffusionPipeline(half).generate(r, Progress.NONE, m);
 			assertEquals(DataType.FLOAT32, image.getDataType());
-			double err = maxDiff(nhwc(image), ref.floats("image"));
+			double err = maxAbsDiff(ref.floats("image"), nhwc(image));
 			System.out.println("fp16 pipeline max abs error " + err);
 			assertTrue(err <= 1e-2, "fp16 image max abs error " + err);
 		}
@@ -111,7 +100,7 @@ class StableDiffusionPipelineTest {
 			};
 			NDArray image = new StableDiffusionPipeline(model).generate(r, Progress.NONE, m);
 			assertEquals(java.util.Arrays.asList("2/5 (3, 32, 32)", "4/5 (3, 32, 32)"), shown, "half resolution");
-			assertTrue(maxDiff(nhwc(image), ref.floats("image")) <= 1e-3, "previews leave the result unchanged");
+			assertTrue(maxAbsDiff(ref.floats("image"), nhwc(image)) <= 1e-3, "previews leave the result unchanged");
 		}
 	}
 

@@ -1,4 +1,4 @@
-package org.diffusionij.io;
+package org.diffusionij.io.clip;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;

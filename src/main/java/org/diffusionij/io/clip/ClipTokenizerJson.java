@@ -1,4 +1,4 @@
-package org.diffusionij.io;
+package org.diffusionij.io.clip;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

@@ -1,8 +1,7 @@
-package org.diffusionij.io;
+package org.diffusionij.io.safetensors;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.Closeable;
 import java.io.IOException;

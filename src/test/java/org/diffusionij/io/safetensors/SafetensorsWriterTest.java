@@ -1,5 +1,6 @@
-package org.diffusionij.io;
+package org.diffusionij.io.safetensors;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.diffusionij.io.AtomicFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +50,7 @@ class SafetensorsWriterTest {
 	/** A file diffusers wrote, read with our reader and written again, is the same file byte for byte. */
 	@Test
 	void rewritesADiffusersFileIdentically() throws Exception {
-		Path original = SafetensorsReaderTest.fixture("tiny-ddpm/unet/diffusion_pytorch_model.safetensors");
+		Path original = fixture("tiny-ddpm/unet/diffusion_pytorch_model.safetensors");
 		Path copy = dir.resolve("copy.safetensors");
 		SafetensorsWriter w = new SafetensorsWriter().metadata(SafetensorsWriter.diffusersMetadata());
 		try (SafetensorsReader r = SafetensorsReader.open(original)) {

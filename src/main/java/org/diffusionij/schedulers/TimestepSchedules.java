@@ -1,14 +1,16 @@
 package org.diffusionij.schedulers;
 
 /**
- * The numpy arithmetic diffusers uses to choose inference timesteps and sigmas, reproduced operation by
- * operation ({@code np.arange}, {@code np.linspace}, {@code np.round} half-to-even, {@code np.interp}, the
- * Karras ramp, {@code _sigma_to_t}), so that timesteps come out identical to diffusers' and sigmas within
- * float32 rounding. Shared by all schedulers so each rule exists once.
+ * The inference timestep and sigma schedules of the schedulers' {@code set_timesteps}: {@code timestep_spacing}
+ * ({@code linspace}, {@code leading}, {@code trailing}), training sigmas, Karras sigmas and {@code _sigma_to_t}.
+ * The numpy arithmetic diffusers uses for them is reproduced operation by operation ({@code np.arange},
+ * {@code np.linspace}, {@code np.round} half-to-even, {@code np.interp}), so that timesteps come out identical
+ * to diffusers' and sigmas within float32 rounding. Shared by all schedulers so each rule exists once. (Not
+ * {@code nn.Timesteps}, the sinusoidal embedding of a timestep in the UNets.)
  */
-final class Timesteps {
+final class TimestepSchedules {
 
-	private Timesteps() {}
+	private TimestepSchedules() {}
 
 	/**
 	 * DDPM/DDIM {@code set_timesteps}: {@code timestep_spacing} {@code linspace}, {@code leading} (plus

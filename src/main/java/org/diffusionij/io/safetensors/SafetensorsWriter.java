@@ -1,4 +1,4 @@
-package org.diffusionij.io;
+package org.diffusionij.io.safetensors;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.diffusionij.io.AtomicFiles;
 
 /**
  * Writes safetensors files byte for byte as the reference implementation does, so that diffusers reads what

@@ -1,4 +1,4 @@
-package org.diffusionij.io;
+package org.diffusionij.io.safetensors;
 
 /** IEEE 754 half precision (F16) conversions, exact in both directions where representable. */
 public final class HalfFloats {

@@ -1,4 +1,4 @@
-package org.diffusionij.io;
+package org.diffusionij.io.clip;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-package org.diffusionij.io;
+package org.diffusionij.io.safetensors;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.diffusionij.io.PickleRefusal;
 
 /**
  * The validated header of a safetensors file. Nothing in the header is trusted before it is checked, with the

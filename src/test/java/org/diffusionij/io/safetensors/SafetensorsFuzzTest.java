@@ -1,5 +1,6 @@
-package org.diffusionij.io;
+package org.diffusionij.io.safetensors;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonArray;
@@ -37,7 +38,7 @@ class SafetensorsFuzzTest {
 
 	@BeforeEach
 	void load() throws Exception {
-		original = Files.readAllBytes(SafetensorsReaderTest.fixture("unet2d_forward.safetensors"));
+		original = Files.readAllBytes(fixture("unet2d_forward.safetensors"));
 		headerLength = (int) ByteBuffer.wrap(original).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
 		// load and initialise the parser's classes once, so that the measurements below see only the work
 		measure = false;
@@ -99,7 +100,7 @@ class SafetensorsFuzzTest {
 			int cut = rnd.nextInt(original.length);
 			check(Arrays.copyOf(original, cut), "cut " + cut);
 		}
-		byte[] unet = Files.readAllBytes(SafetensorsReaderTest.fixture(
+		byte[] unet = Files.readAllBytes(fixture(
 			"tiny-ddpm/unet/diffusion_pytorch_model.safetensors"));
 		for (int c = 0; c < 20; c++) {
 			int cut = c < 10 ? rnd.nextInt(30_000) : rnd.nextInt(unet.length);

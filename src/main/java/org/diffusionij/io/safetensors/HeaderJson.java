@@ -1,4 +1,4 @@
-package org.diffusionij.io;
+package org.diffusionij.io.safetensors;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;

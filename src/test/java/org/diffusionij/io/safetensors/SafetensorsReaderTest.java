@@ -1,16 +1,12 @@
-package org.diffusionij.io;
+package org.diffusionij.io.safetensors;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 
 class SafetensorsReaderTest {
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(SafetensorsReaderTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	@Test
 	void readsDiffusersReference() throws Exception {

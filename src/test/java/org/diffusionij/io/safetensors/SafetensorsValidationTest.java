@@ -1,4 +1,4 @@
-package org.diffusionij.io;
+package org.diffusionij.io.safetensors;
 
 import static org.junit.jupiter.api.Assertions.*;
 

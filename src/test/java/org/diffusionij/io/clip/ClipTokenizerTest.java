@@ -1,5 +1,6 @@
-package org.diffusionij.io;
+package org.diffusionij.io.clip;
 
+import static org.diffusionij.Fixtures.fixture;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonArray;
@@ -10,8 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
+import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +28,6 @@ class ClipTokenizerTest {
 	private static final long BOS = 49406, EOS = 49407;
 
 	static ClipTokenizer full;
-
-	static Path fixture(String name) throws Exception {
-		return Paths.get(ClipTokenizerTest.class.getResource("/fixtures/" + name).toURI());
-	}
 
 	@BeforeAll
 	static void load() throws Exception {
