@@ -32,7 +32,7 @@ public class DenoiseCommand extends DenoiseParameters {
 	protected void execute() {
 		ImagePlus denoised;
 		try (DenoiseRun run = openRun()) {
-			denoised = run.run(image, settings(), outputType(), progress());
+			denoised = run.run(image, settings(run), outputType(), progress());
 		}
 		if (reference != null && !reference.trim().isEmpty()) {
 			IJ.log(ReferencePsnr.of(reference.trim()).line(image, denoised));

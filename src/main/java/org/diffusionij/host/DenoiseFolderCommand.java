@@ -35,7 +35,6 @@ public class DenoiseFolderCommand extends DenoiseParameters {
 	protected void execute() {
 		File in = folder("input_folder", input_folder);
 		File out = folder("output_folder", output_folder);
-		DenoiseSettings settings = settings();
 		OutputType type = outputType();
 		Progress progress = progress();
 		List<File> files = new ArrayList<>();
@@ -43,6 +42,7 @@ public class DenoiseFolderCommand extends DenoiseParameters {
 		files.sort(null);
 		int done = 0;
 		try (DenoiseRun run = openRun()) {
+			DenoiseSettings settings = settings(run);
 			for (int i = 0; i < files.size(); i++) {
 				File f = files.get(i);
 				progress.checkCancelled();

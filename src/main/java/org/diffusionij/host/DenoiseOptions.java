@@ -2,12 +2,13 @@ package org.diffusionij.host;
 
 import java.util.Locale;
 import org.diffusionij.pipelines.DenoiseSettings;
+import org.diffusionij.pipelines.NoiseRecord;
 
 /**
  * Turns the macro values of the Denoise commands into {@link DenoiseSettings}, with a message naming the key
  * when a value is wrong. The choices are the lower-case words scripts write ({@code noise=poisson-gaussian}).
  */
-final class DenoiseOptions {
+public final class DenoiseOptions {
 
 	static final String GAUSSIAN = "gaussian", POISSON_GAUSSIAN = "poisson-gaussian";
 	static final String MEAN = "mean", SAMPLE = "sample";
@@ -15,11 +16,13 @@ final class DenoiseOptions {
 	static final String PER_CHANNEL = "per-channel", LUMINANCE = "luminance";
 	static final String FLOAT32 = "float32", SAME_AS_INPUT = "same-as-input";
 	static final String AUTO = "auto";
+	/** {@code noise=auto}: the model's own noise record when it has one ({@link NoiseRecord}), else gaussian. */
+	static final String NOISE_AUTO = "auto";
 
 	private DenoiseOptions() {}
 
 	/** {@code auto} (or empty) gives null, the estimate; otherwise a number of 0 or more. */
-	static Double sigma(String text) {
+	public static Double sigma(String text) {
 		String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
 		if (t.isEmpty() || t.equals(AUTO)) return null;
 		try {
@@ -38,6 +41,7 @@ final class DenoiseOptions {
 	{
 		DenoiseSettings s = new DenoiseSettings();
 		s.noise = POISSON_GAUSSIAN.equals(noise) ? DenoiseSettings.Noise.POISSON_GAUSSIAN : DenoiseSettings.Noise.GAUSSIAN;
+		// noise=auto takes the model's record later (DenoiseRun); gaussian until then
 		s.sigma = sigma(sigma);
 		s.gain = gain;
 		s.offset = offset;

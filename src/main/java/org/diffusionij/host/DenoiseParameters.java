@@ -14,8 +14,10 @@ public abstract class DenoiseParameters extends DiffusionCommand {
 		"model's name; empty = the bundled denoiser")
 	private String model = "";
 
-	@Parameter(persist = false, choices = { DenoiseOptions.GAUSSIAN, DenoiseOptions.POISSON_GAUSSIAN })
-	private String noise = DenoiseOptions.GAUSSIAN;
+	@Parameter(persist = false, choices = { DenoiseOptions.NOISE_AUTO, DenoiseOptions.GAUSSIAN,
+		DenoiseOptions.POISSON_GAUSSIAN }, description = "auto: as the model was trained (a model trained on noisy " +
+			"data records its noise), else gaussian")
+	private String noise = DenoiseOptions.NOISE_AUTO;
 
 	@Parameter(persist = false, description = "Noise standard deviation in image units, or auto")
 	private String sigma = DenoiseOptions.AUTO;
@@ -53,10 +55,11 @@ public abstract class DenoiseParameters extends DiffusionCommand {
 	@Parameter(persist = false, description = "auto, cpu, gpu or gpu:N")
 	private String device = "auto";
 
-	/** The settings the keys give, checked. */
-	protected final DenoiseSettings settings() {
-		return DenoiseOptions.settings(noise, sigma, gain, offset, mode, sampler, steps, samples, seed, tile,
-			channels);
+	/** The settings the keys give, checked; {@code noise=auto} takes the noise the model was trained on. */
+	protected final DenoiseSettings settings(DenoiseRun run) {
+		DenoiseSettings s = DenoiseOptions.settings(noise, sigma, gain, offset, mode, sampler, steps, samples, seed,
+			tile, channels);
+		return DenoiseOptions.NOISE_AUTO.equals(noise) ? run.withModelNoise(s) : s;
 	}
 
 	protected final OutputType outputType() {

@@ -11,6 +11,7 @@ import org.diffusionij.io.ModelCatalog;
 import org.diffusionij.pipelines.DenoiseResult;
 import org.diffusionij.pipelines.DenoiseSettings;
 import org.diffusionij.pipelines.Denoiser;
+import org.diffusionij.pipelines.NoiseRecord;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.UnconditionalModel;
 
@@ -50,8 +51,30 @@ final class DenoiseRun implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * {@code settings} with the noise the model was trained on, when it records one ({@link NoiseRecord}): its
+	 * kind, gain and offset, and its σ when training was given one and the settings estimate it.
+	 */
+	DenoiseSettings withModelNoise(DenoiseSettings settings) {
+		NoiseRecord r = model.noise();
+		if (r == null) return settings;
+		settings.noise = r.noise;
+		settings.gain = r.gain;
+		settings.offset = r.offset;
+		if (settings.sigma == null) settings.sigma = r.sigma;
+		IJ.log(DenoiseCommand.LABEL + ": noise=auto, as " + model.name() + " was trained: " + r);
+		return settings;
+	}
+
 	/** Denoises {@code image} into a new image titled with the stem and {@code -denoised}. */
 	ImagePlus run(ImagePlus image, DenoiseSettings settings, OutputType type, Progress progress) {
+		NoiseRecord record = model.noise();
+		settings.noisier2noise = record != null && NoiseRecord.NOISIER2NOISE.equals(record.objective);
+		if (record != null && settings.mode == DenoiseSettings.Mode.SAMPLE) {
+			throw new IllegalArgumentException(model.name() + " was trained on noisy data as a one-step denoiser (" +
+				NoiseRecord.FILE + ": " + record + "); mode=sample runs the reverse diffusion, which needs a model " +
+				"of clean images. Use mode=mean (the default) with this model.");
+		}
 		float[][] planes = ImageTensors.toPlanes(image);
 		int channels = (int) ImageTensors.shape(image).get(1);
 		DiffusionEngine.inferenceThread();

@@ -91,6 +91,11 @@ public final class DenoiseSettings {
 	public long seed = 0;
 	public int tile = DEFAULT_TILE;
 	public Channels channels = Channels.PER_CHANNEL;
+	/**
+	 * {@code mean} mode computes the {@link Noisier2Noise} estimate instead of the one-step x̂₀: for models trained
+	 * by DDPM's loss on noisy images (their {@link NoiseRecord} says so). Draws are seeded with {@link #seed}.
+	 */
+	public boolean noisier2noise;
 
 	/** Refuses values that cannot work, with a message naming the setting. */
 	public void check() {
@@ -115,6 +120,7 @@ public final class DenoiseSettings {
 			s.append(" gain=").append(format(gain)).append(" offset=").append(format(offset));
 		}
 		s.append(" mode=").append(mode.key);
+		if (noisier2noise) s.append(" (noisier2noise estimate)");
 		if (mode == Mode.SAMPLE) {
 			s.append(" sampler=").append(sampler.key).append(" steps=").append(steps).append(" samples=").append(samples)
 				.append(" seed=").append(seed);

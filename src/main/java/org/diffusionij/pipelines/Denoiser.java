@@ -1,6 +1,8 @@
 package org.diffusionij.pipelines;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.List;
 import org.diffusionij.engine.Generator;
@@ -161,6 +163,19 @@ public final class Denoiser {
 		DenoiseSettings s = pass.settings;
 		ReverseProcess reverse = new ReverseProcess(unet, alphasCumprod, prediction);
 		CallCounter counter = pass.counter;
+		if (s.mode == DenoiseSettings.Mode.MEAN && s.noisier2noise) {
+			Noisier2Noise estimator = new Noisier2Noise(unet, alphasCumprod, prediction);
+			NoiseSource noise = Generator.manualSeed(s.seed + index);
+			float[] sigma = { (float) start.sigma() };
+			return pass.tiler.run(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> {
+				Shape shape = tile.getShape();
+				NDArray eps = noise.randn(tile.getManager(), new Shape(Noisier2Noise.DRAWS, shape.get(1), shape.get(2),
+					shape.get(3)));
+				NDArray x = estimator.estimate(tile, sigma, eps);
+				counter.called();
+				return x;
+			});
+		}
 		if (s.mode == DenoiseSettings.Mode.MEAN) {
 			return pass.tiler.run(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> reverse.mean(tile,
 				start, counter::called));

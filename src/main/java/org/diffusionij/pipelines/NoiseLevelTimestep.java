@@ -55,6 +55,11 @@ public final class NoiseLevelTimestep {
 		return new NoiseLevelTimestep(lo + fraction, target);
 	}
 
+	/** The noise level σ this timestep matches, in normalised units: {@code sqrt(1/ᾱ − 1)}. */
+	public double sigma() {
+		return noiseLevel(alphaCumprod);
+	}
+
 	/** The noise level σ of an image whose diffusion state has this ᾱ: {@code sqrt(1/ᾱ − 1)}. */
 	public static double noiseLevel(double alphaCumprod) {
 		return Math.sqrt(1 / alphaCumprod - 1);

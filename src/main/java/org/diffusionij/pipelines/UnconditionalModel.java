@@ -37,14 +37,16 @@ public final class UnconditionalModel {
 	private final DiffusersComponent unet;
 	private final ConfigJson schedulerConfig;
 	private final Normalization normalization;
+	private final NoiseRecord noise;
 
 	private UnconditionalModel(Path folder, DiffusersComponent unet, ConfigJson schedulerConfig,
-		Normalization normalization)
+		Normalization normalization, NoiseRecord noise)
 	{
 		this.folder = folder;
 		this.unet = unet;
 		this.schedulerConfig = schedulerConfig;
 		this.normalization = normalization;
+		this.noise = noise;
 	}
 
 	/** The folder named by {@code key=nameOrPath} (a folder or a bundled model's name; see {@link ModelCatalog#resolve}). */
@@ -78,7 +80,10 @@ public final class UnconditionalModel {
 		Path norm = folder.resolve(NORMALIZATION);
 		Normalization n = Files.isRegularFile(norm) ? Normalization.fromJson(ConfigJson.load(norm).json())
 			: Normalization.percentile();
-		return new UnconditionalModel(f.dir(), unet, scheduler, n);
+		Path noiseFile = folder.resolve(NoiseRecord.FILE);
+		NoiseRecord noise = Files.isRegularFile(noiseFile) ? NoiseRecord.fromJson(ConfigJson.load(noiseFile).json(),
+			noiseFile.toString()) : null;
+		return new UnconditionalModel(f.dir(), unet, scheduler, n, noise);
 	}
 
 	public Path folder() {
@@ -123,6 +128,11 @@ public final class UnconditionalModel {
 	/** The folder's intensity mapping; percentile 1 / 99.8 % when it has no {@value #NORMALIZATION}. */
 	public Normalization normalization() {
 		return normalization;
+	}
+
+	/** How the model was trained on noisy data ({@value NoiseRecord#FILE}), or null for a model of clean images. */
+	public NoiseRecord noise() {
+		return noise;
 	}
 
 	/** The folder's name, for titles and the Log. */

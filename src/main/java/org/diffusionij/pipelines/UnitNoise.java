@@ -6,39 +6,50 @@ package org.diffusionij.pipelines;
  * {@link GeneralizedAnscombe generalised Anscombe transform} that makes it Gaussian of unit variance (σ = 1 in
  * its units, or estimated on the transformed planes when σ is not given), with its exact unbiased inverse.
  */
-final class UnitNoise {
+public final class UnitNoise {
 
 	/** σ as reported to the user: image units for Gaussian noise, Anscombe units for Poisson–Gaussian. */
-	final double reported;
+	public final double reported;
 	/** σ in the units of {@link #values}, before normalisation. */
-	final double modelSigma;
+	public final double modelSigma;
 	/** The unit's planes one after the other, transformed where the noise needs it (a new array). */
-	final float[] values;
+	public final float[] values;
 	private final GeneralizedAnscombe transform;
 	private final int size;
 
 	/** @param noiseFactor the share of each plane's σ that this unit has (below 1 for a luminance) */
 	UnitNoise(float[][] planes, double noiseFactor, int width, int height, DenoiseSettings s) {
+		this(planes, noiseFactor, width, height, s.noise, s.sigma, s.gain, s.offset);
+	}
+
+	/**
+	 * The noise of {@code planes} (one unit, {@code width x height} each) as a user states it: {@code kind},
+	 * {@code given} σ in image units (null: estimated; Poisson–Gaussian: the read noise), {@code gain} and
+	 * {@code offset}. Training on noisy data uses this with the keys Denoise Image has, so both see the same σ.
+	 */
+	public UnitNoise(float[][] planes, double noiseFactor, int width, int height, DenoiseSettings.Noise kind,
+		Double given, double gain, double offset)
+	{
 		size = width * height;
 		double sigma = 0;
-		for (float[] p : planes) sigma += s.sigma != null ? s.sigma * noiseFactor : NoiseEstimation.estimate(p, width,
+		for (float[] p : planes) sigma += given != null ? given * noiseFactor : NoiseEstimation.estimate(p, width,
 			height);
 		sigma /= planes.length;
 		values = new float[planes.length * size];
 		for (int c = 0; c < planes.length; c++) System.arraycopy(planes[c], 0, values, c * size, size);
-		if (s.noise != DenoiseSettings.Noise.POISSON_GAUSSIAN) {
+		if (kind != DenoiseSettings.Noise.POISSON_GAUSSIAN) {
 			transform = null;
 			reported = modelSigma = sigma;
 			return;
 		}
-		transform = new GeneralizedAnscombe(s.gain, s.offset, s.sigma == null ? 0 : s.sigma * noiseFactor);
+		transform = new GeneralizedAnscombe(gain, offset, given == null ? 0 : given * noiseFactor);
 		double transformed = 0;
 		for (int c = 0; c < planes.length; c++) {
 			float[] p = new float[size];
 			System.arraycopy(values, c * size, p, 0, size);
 			transform.forward(p);
 			System.arraycopy(p, 0, values, c * size, size);
-			transformed += s.sigma != null ? 1 : NoiseEstimation.estimate(p, width, height);
+			transformed += given != null ? 1 : NoiseEstimation.estimate(p, width, height);
 		}
 		reported = modelSigma = transformed / planes.length;
 	}

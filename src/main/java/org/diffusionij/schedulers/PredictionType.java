@@ -37,6 +37,30 @@ public enum PredictionType {
 		}
 	}
 
+	/** As {@link #originalSample(NDArray, NDArray, float, float)} with per-sample factors broadcast over the sample. */
+	public NDArray originalSample(NDArray modelOutput, NDArray sample, NDArray a, NDArray b) {
+		switch (this) {
+			case EPSILON:
+				return modelOutput.mul(b).neg().add(sample).div(a);
+			case SAMPLE:
+				return modelOutput.duplicate();
+			default:
+				return modelOutput.mul(b.neg()).add(sample.mul(a));
+		}
+	}
+
+	/** As {@link #epsilon(NDArray, NDArray, float, float)} with per-sample factors broadcast over the sample. */
+	public NDArray epsilon(NDArray modelOutput, NDArray sample, NDArray a, NDArray b) {
+		switch (this) {
+			case EPSILON:
+				return modelOutput;
+			case SAMPLE:
+				return modelOutput.mul(a).neg().add(sample).div(b);
+			default:
+				return modelOutput.mul(a).add(sample.mul(b));
+		}
+	}
+
 	/** The noise estimate ε̂ ({@code pred_epsilon}); for {@code epsilon} the model output itself. */
 	public NDArray epsilon(NDArray modelOutput, NDArray sample, float a, float b) {
 		switch (this) {

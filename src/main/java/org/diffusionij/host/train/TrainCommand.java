@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.host.DenoiseOptions;
 import org.diffusionij.host.DiffusionCommand;
 import org.diffusionij.io.ModelCatalog;
 import org.diffusionij.pipelines.CancelledException;
 import org.diffusionij.pipelines.Normalization;
 import org.diffusionij.pipelines.UnconditionalModel;
+import org.diffusionij.pipelines.train.ModelCard;
 import org.diffusionij.pipelines.train.ModelPresets;
 import org.diffusionij.pipelines.train.PatchSampler;
 import org.diffusionij.pipelines.train.Trainer;
@@ -98,6 +100,26 @@ public class TrainCommand extends DiffusionCommand {
 	@Parameter(label = "device", description = "cpu, gpu, gpu:N or auto.")
 	private String device = "cpu";
 
+	@Parameter(label = "noise", choices = { "gaussian", "poisson-gaussian", "none" }, description = "The noise in " +
+		"the images, as in Denoise Image. gaussian or poisson-gaussian: the images are the noisy data, and " +
+		"training learns to denoise them without clean copies; none: the images are clean.")
+	private String noise = TrainingSettings.Noise.GAUSSIAN.key;
+
+	@Parameter(label = "sigma", description = "Noise standard deviation in image units (Poisson-Gaussian: read " +
+		"noise), or auto to estimate it per plane as Denoise Image does")
+	private String sigma = "auto";
+
+	@Parameter(label = "gain", description = "Poisson-Gaussian: intensity units per photon")
+	private double gain = 1;
+
+	@Parameter(label = "offset", description = "Poisson-Gaussian: camera baseline")
+	private double offset = 0;
+
+	@Parameter(label = "objective", choices = { "auto", "sure", "noisier2noise" }, description = "Noisy data: how " +
+		"the network learns from them. auto: the better one measured for the noise kind (sure for gaussian, " +
+		"noisier2noise for poisson-gaussian)")
+	private String objective = "auto";
+
 	@Parameter(label = "image_folder", required = false, style = "directory",
 		description = "Train on every image in this folder instead of the active image (for macros).")
 	private File image_folder;
@@ -127,8 +149,8 @@ public class TrainCommand extends DiffusionCommand {
 			if (resume) start = TrainingStart.resume(out, manager);
 			else if (init == null || init.trim().isEmpty()) start = null;
 			else start = TrainingStart.fineTune(UnconditionalModel.open("init", init), requested, manager);
-			TrainingData data = readData(start == null ? Normalization.percentile()
-				: start.normalization);
+			TrainingData data = readData(start == null ? Normalization.percentile() : start.normalization, start ==
+				null ? requested : start.settings);
 			if (start == null) start = TrainingStart.scratch(preset, data.channels(), requested, manager);
 			run(start, data, out, manager);
 		}
@@ -141,10 +163,16 @@ public class TrainCommand extends DiffusionCommand {
 		if (start.saved != null) {
 			TrainingFolder.Saved s = start.saved;
 			trainer.restore(s.step, s.weights, s.ema, s.optimizer, s.history);
+			if (s.best != null) trainer.restoreBest(s.bestStep, s.bestValue, s.best);
 			before = s.seconds;
 		}
 		IJ.log(LABEL + ": " + start.origin + "; " + data.planes.size() + " plane(s) of " +
 			data.description.get("size").getAsString() + ", writing " + out);
+		if (trainer.noiseAware()) {
+			IJ.log(LABEL + ": noisy data, " + start.settings.noiseRecord(start.settings.objective().key) + "; noise sigma per plane " +
+				data.description.get("sigma") + "; the validation value is the estimated denoising error (SURE) on " +
+				"held-out noisy patches, and the model saved is the one that scored best");
+		}
 		long t0 = System.nanoTime();
 		double offset = before;
 		Trainer.Checkpointer checkpointer = tr -> TrainingFolder.save(out, tr, start.unetConfig,
@@ -161,6 +189,7 @@ public class TrainCommand extends DiffusionCommand {
 		}
 		IJ.log(String.format(Locale.ROOT, "%s: done, %d steps, validation loss %.5f; model in %s", LABEL,
 			trainer.step(), trainer.history().lastValidation(), out));
+		if (trainer.noiseAware()) IJ.log(LABEL + ": " + ModelCard.summary(trainer));
 	}
 
 	private TrainingListener listener(Trainer trainer, TrainingData data, NDManager manager) {
@@ -201,18 +230,24 @@ public class TrainCommand extends DiffusionCommand {
 		s.seed = seed;
 		s.checkpointEvery = checkpoint_every;
 		s.validationEvery = Math.max(1, Math.min(50, steps / 10));
+		s.noise = TrainingSettings.Noise.of(noise == null ? "" : noise.trim().toLowerCase(Locale.ROOT));
+		s.noiseSigma = DenoiseOptions.sigma(sigma);
+		String o = objective == null ? "auto" : objective.trim().toLowerCase(Locale.ROOT);
+		s.objective = o.isEmpty() || o.equals("auto") ? null : TrainingSettings.Objective.of(o);
+		s.gain = gain;
+		s.offset = offset;
 		ModelPresets.describe(preset); // refuses an unknown preset before anything runs
 		return s;
 	}
 
-	private TrainingData readData(Normalization normalization) {
+	private TrainingData readData(Normalization normalization, TrainingSettings noiseKeys) {
 		if (image_folder != null && !image_folder.getPath().trim().isEmpty()) {
-			return TrainingData.ofFolder(image_folder, normalization);
+			return TrainingData.ofFolder(image_folder, normalization, noiseKeys);
 		}
 		if (image == null) {
 			throw new IllegalArgumentException(LABEL + " needs an open image or stack, or image_folder= with images.");
 		}
-		return TrainingData.of(image, normalization);
+		return TrainingData.of(image, normalization, noiseKeys);
 	}
 
 	/** Resume needs a checkpoint; a fresh run needs an empty or new folder, since checkpoints replace it. */

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The {@code README.md} written into a trained model's folder: data, settings, steps, losses and time. */
-final class ModelCard {
+public final class ModelCard {
 
 	private ModelCard() {}
 
@@ -34,9 +34,41 @@ final class ModelCard {
 			t.history().recentLoss(50)));
 		sb.append(String.format(Locale.ROOT, "- final validation loss (EMA weights, held-out data): %.5f%n",
 			t.history().lastValidation()));
+		if (t.noiseAware()) sb.append(noiseAware(t));
 		sb.append("- optimizer: AdamW (betas 0.95/0.999, weight decay 1e-6), warm-up then cosine learning rate, ")
 			.append("gradient clipping, EMA of the weights (saved)\n");
 		sb.append("- written: ").append(LocalDate.now()).append('\n');
 		return sb.toString();
+	}
+
+	/** The noise-aware part: the noise, the objective, and the estimated error of the start and the saved model. */
+	private static String noiseAware(Trainer t) {
+		double start = t.history().validations.get(0)[1];
+		StringBuilder sb = new StringBuilder();
+		sb.append("\n### Trained on noisy data\n\n")
+			.append("- noise: ").append(t.settings().noiseRecord(t.modelEstimator())).append('\n')
+			.append("- objective: ").append(t.settings().objective() == TrainingSettings.Objective.SURE ?
+				"Stein's unbiased risk estimate (SURE) of the one-step denoiser's error" : "DDPM's loss on the noisy " +
+				"images, denoised by the Noisier2Noise estimate").append(", from the noisy images alone; Denoise Image ")
+			.append("computes the estimator recorded in noise.json (mode=mean)\n")
+			.append(String.format(Locale.ROOT, "- estimated denoising error on held-out noisy patches (SURE, network " +
+				"units): starting model %.6f, saved model (step %d) %.6f: %s%n", start, t.bestStep(), t.bestValue(),
+				verdict(start, t.bestValue())));
+		return sb.toString();
+	}
+
+	/** One line for the Log: the estimated denoising error before and after noise-aware training. */
+	public static String summary(Trainer t) {
+		double start = t.history().validations.get(0)[1];
+		return String.format(Locale.ROOT, "estimated denoising error (SURE) on held-out noisy patches: starting " +
+			"model %.6f, saved model (step %d) %.6f: %s", start, t.bestStep(), t.bestValue(), verdict(start,
+				t.bestValue()));
+	}
+
+	/** The change of the estimated error as PSNR in dB, or a plain statement that it did not improve. */
+	static String verdict(double start, double best) {
+		if (!(best < start) || !(best > 0)) return "no improvement over the starting model, which is what was saved";
+		return String.format(Locale.ROOT, "%.2f dB better than the starting model (estimated)", 10 * Math.log10(start /
+			best));
 	}
 }

@@ -12,17 +12,26 @@ import java.util.SplittableRandom;
  */
 public final class PatchSampler {
 
-	/** One image: {@code channels} planes of {@code height × width}, channel-major (CHW). */
+	/**
+	 * One image: {@code channels} planes of {@code height × width}, channel-major (CHW), and the standard
+	 * deviation of its noise in the same (network) units, NaN for clean images.
+	 */
 	public static final class Plane {
 		public final int channels, height, width;
 		public final float[] data;
+		public final double sigma;
 
 		public Plane(int channels, int height, int width, float[] data) {
+			this(channels, height, width, data, Double.NaN);
+		}
+
+		public Plane(int channels, int height, int width, float[] data, double sigma) {
 			if (data.length != channels * height * width) throw new IllegalArgumentException("CHW size mismatch");
 			this.channels = channels;
 			this.height = height;
 			this.width = width;
 			this.data = data;
+			this.sigma = sigma;
 		}
 	}
 
@@ -51,6 +60,11 @@ public final class PatchSampler {
 
 	/** A batch NCHW for optimisation step {@code step}, identical for identical (seed, step). */
 	public float[] batch(long step, int batchSize) {
+		return batch(step, batchSize, null);
+	}
+
+	/** As {@link #batch(long, int)}; {@code sigmas} (or null) receives each patch's noise σ. */
+	public float[] batch(long step, int batchSize, float[] sigmas) {
 		SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
 		int c = channels();
 		float[] out = new float[batchSize * c * patch * patch];
@@ -60,6 +74,7 @@ public final class PatchSampler {
 			int x0 = rnd.nextInt(p.width - patch + 1);
 			int symmetry = rnd.nextInt(8);
 			copyPatch(p, y0, x0, symmetry, out, b * c * patch * patch);
+			if (sigmas != null) sigmas[b] = (float) p.sigma;
 		}
 		return out;
 	}
@@ -121,6 +136,6 @@ public final class PatchSampler {
 		for (int c = 0; c < p.channels; c++) {
 			System.arraycopy(p.data, c * p.height * p.width + from * p.width, d, c * h * p.width, h * p.width);
 		}
-		return new Plane(p.channels, h, p.width, d);
+		return new Plane(p.channels, h, p.width, d, p.sigma);
 	}
 }

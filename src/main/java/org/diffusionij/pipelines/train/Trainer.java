@@ -15,6 +15,8 @@ import java.util.Map;
 import org.diffusionij.engine.Generator;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.CancelledException;
+import org.diffusionij.pipelines.NoiseRecord;
+import org.diffusionij.pipelines.Noisier2Noise;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.schedulers.PredictionType;
 import org.diffusionij.schedulers.Scheduler;
@@ -50,6 +52,15 @@ public final class Trainer {
 	private final Ema ema;
 	private final TrainingHistory history = new TrainingHistory();
 	private final boolean velocity;
+	/**
+	 * Noisy data: SURE's objective (also the one-step estimate's validation), the Noisier2Noise estimator when
+	 * that is the objective, and the best EMA weights by the validation estimate (what is saved).
+	 */
+	private final SureObjective sure;
+	private final Noisier2Noise noisier2noise;
+	private Map<String, NDArray> best;
+	private long bestStep = -1;
+	private double bestValue = Double.POSITIVE_INFINITY;
 	private long step;
 
 	/**
@@ -78,6 +89,15 @@ public final class Trainer {
 		this.params = new LinkedHashMap<>(model.parameters());
 		params.values().forEach(p -> p.setRequiresGradient(true));
 		this.ema = new Ema(settings.emaDecay, params, manager);
+		this.sure = settings.noisyData() ? new SureObjective(model, noiseScheduler.schedule().alphasCumprod(),
+			noiseScheduler.predictionType()) : null;
+		this.noisier2noise = settings.noisyData() && settings.objective() == TrainingSettings.Objective.NOISIER2NOISE ?
+			new Noisier2Noise(model, noiseScheduler.schedule().alphasCumprod(), noiseScheduler.predictionType()) : null;
+		if (sure != null) {
+			for (PatchSampler.Plane p : planes) {
+				if (!(p.sigma >= 0)) throw new IllegalArgumentException("Noise-aware training needs each image's noise σ.");
+			}
+		}
 	}
 
 	public long step() {
@@ -109,6 +129,45 @@ public final class Trainer {
 		return ema.weights();
 	}
 
+	/**
+	 * The weights a checkpoint saves as the model: the EMA weights, or on noisy data the EMA weights that scored
+	 * best on the validation estimate (the starting model's until a later one beats it).
+	 */
+	public Map<String, NDArray> modelWeights() {
+		return best != null ? best : ema.weights();
+	}
+
+	/**
+	 * The estimator Denoise Image should compute with {@link #modelWeights()}: the one-step estimate for SURE and
+	 * for the starting model, Noisier2Noise for weights trained by it.
+	 */
+	public String modelEstimator() {
+		return noisier2noise != null && bestStep > 0 ? NoiseRecord.NOISIER2NOISE : NoiseRecord.ONE_STEP;
+	}
+
+	/** Step of {@link #modelWeights()} on noisy data, or −1. */
+	public long bestStep() {
+		return bestStep;
+	}
+
+	/** The validation estimate of {@link #modelWeights()} on noisy data, or infinity. */
+	public double bestValue() {
+		return bestValue;
+	}
+
+	/** True on noisy data, where validation is the estimated denoising error (SURE) instead of DDPM's loss. */
+	public boolean noiseAware() {
+		return sure != null;
+	}
+
+	/** Restores the best weights of a saved noisy-data run (for Resume). */
+	public void restoreBest(long savedStep, double value, Map<String, NDArray> weights) {
+		weights.values().forEach(a -> a.attach(manager));
+		best = new LinkedHashMap<>(weights);
+		bestStep = savedStep;
+		bestValue = value;
+	}
+
 	public Map<String, NDArray> optimizerState() {
 		return optimizer.state();
 	}
@@ -131,6 +190,7 @@ public final class Trainer {
 	 */
 	public void run(Progress progress, TrainingListener listener, Checkpointer checkpointer) throws IOException {
 		long start = System.nanoTime(), firstStep = step;
+		if (sure != null && step == 0 && history.validations.isEmpty()) validate(0, listener);
 		while (step < settings.steps) {
 			if (progress.isCancelled()) {
 				checkpointer.save(this);
@@ -141,20 +201,34 @@ public final class Trainer {
 			double perSecond = (step - firstStep) / ((System.nanoTime() - start) / 1e9);
 			history.addLoss(step, loss);
 			listener.trained(step, loss, learningRate.at(step - 1), perSecond);
-			if (step % settings.validationEvery == 0 || step == settings.steps) {
-				double val = validationLoss();
-				history.addValidation(step, val);
-				listener.validated(step, val);
-			}
+			if (step % settings.validationEvery == 0 || step == settings.steps) validate(step, listener);
 			if (step % settings.checkpointEvery == 0 || step == settings.steps) {
 				checkpointer.save(this);
 				listener.checkpointed(step);
 			}
 			progress.step(step, settings.steps);
-			progress.status(String.format(Locale.ROOT, "Training step %d/%d, loss %.4f, val %.4f, %.2f steps/s, ETA %s",
-				step, settings.steps, loss, history.lastValidation(), perSecond,
-				eta((settings.steps - step) / Math.max(1e-9, perSecond))));
+			String val = sure == null ? String.format(Locale.ROOT, "val %.4f", history.lastValidation()) : String.format(
+				Locale.ROOT, "estimated error %.5f (start %.5f)", history.lastValidation(), history.validations.get(0)[1]);
+			progress.status(String.format(Locale.ROOT, "Training step %d/%d, loss %.4f, %s, %.2f steps/s, ETA %s", step,
+				settings.steps, loss, val, perSecond, eta((settings.steps - step) / Math.max(1e-9, perSecond))));
 		}
+	}
+
+	private void validate(long at, TrainingListener listener) {
+		double val = validationLoss(at);
+		history.addValidation(at, val);
+		if (sure != null && val < bestValue) {
+			if (best != null) best.values().forEach(NDArray::close);
+			best = new LinkedHashMap<>();
+			ema.weights().forEach((k, a) -> {
+				NDArray copy = a.duplicate();
+				copy.attach(manager);
+				best.put(k, copy);
+			});
+			bestStep = at;
+			bestValue = val;
+		}
+		listener.validated(at, val);
 	}
 
 	/** One optimisation step; returns its loss. */
@@ -162,17 +236,26 @@ public final class Trainer {
 		int b = settings.batch, c = train.channels(), p = settings.patch;
 		double loss;
 		try (NDManager s = manager.newSubManager()) {
-			NDArray x0 = s.create(train.batch(step, b), new Shape(b, c, p, p));
-			float[] t = timesteps.draw(step, b);
-			NDArray noise = Generator.manualSeed(noiseSeed(step)).randn(s, x0.getShape());
-			NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
-			NDArray target = velocity ? noiseScheduler.getVelocity(x0, noise, t) : noise;
-			NDArray tArray = s.create(t);
+			float[] sigmas = new float[b];
+			NDArray x0 = s.create(train.batch(step, b, sigmas), new Shape(b, c, p, p));
 			NDArray lossArray;
-			try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-				NDArray predicted = model.forward(noisy, tArray);
-				lossArray = predicted.sub(target).square().mean();
-				gc.backward(lossArray);
+			if (sure != null && noisier2noise == null) {
+				try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+					lossArray = sure.loss(x0, sigmas, noiseSeed(step), true);
+					gc.backward(lossArray);
+				}
+			}
+			else {
+				float[] t = timesteps.draw(step, b);
+				NDArray noise = Generator.manualSeed(noiseSeed(step)).randn(s, x0.getShape());
+				NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
+				NDArray target = velocity ? noiseScheduler.getVelocity(x0, noise, t) : noise;
+				NDArray tArray = s.create(t);
+				try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+					NDArray predicted = model.forward(noisy, tArray);
+					lossArray = predicted.sub(target).square().mean();
+					gc.backward(lossArray);
+				}
 			}
 			loss = lossArray.getFloat();
 			Map<String, NDArray> grads = new LinkedHashMap<>();
@@ -197,14 +280,25 @@ public final class Trainer {
 		return loss;
 	}
 
-	/** The loss of the EMA weights on a fixed held-out batch (same patches, timesteps and noise every time). */
+	/**
+	 * The loss of the EMA weights on a fixed held-out batch (same patches, timesteps and noise every time); on
+	 * noisy data the SURE estimate of their denoising error at the data's own noise level.
+	 */
 	public double validationLoss() {
+		return validationLoss(step);
+	}
+
+	/** As {@link #validationLoss()}; the starting model ({@code at} 0) is estimated as the one-step denoiser. */
+	private double validationLoss(long at) {
 		int b = VALIDATION_BATCH, c = validation.channels(), p = settings.patch;
 		boolean gradMode = JniUtils.isGradMode();
 		JniUtils.setGradMode(false);
 		model.load(ema.weights());
 		try (NDManager s = manager.newSubManager()) {
-			NDArray x0 = s.create(validation.batch(0, b), new Shape(b, c, p, p));
+			float[] sigmas = new float[b];
+			NDArray x0 = s.create(validation.batch(0, b, sigmas), new Shape(b, c, p, p));
+			if (noisier2noise != null && at > 0) return noisier2noiseError(x0, sigmas, s);
+			if (sure != null) return sure.loss(x0, sigmas, noiseSeed(-1), false).getFloat();
 			float[] t = timesteps.spread(b);
 			NDArray noise = Generator.manualSeed(noiseSeed(-1)).randn(s, x0.getShape());
 			NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
@@ -215,6 +309,20 @@ public final class Trainer {
 			model.load(params);
 			JniUtils.setGradMode(gradMode);
 		}
+	}
+
+	/** SURE of the Noisier2Noise estimate on noisy patches (same draws for the image and its probe). */
+	private double noisier2noiseError(NDArray y, float[] sigmas, NDManager s) {
+		Shape shape = y.getShape();
+		Generator generator = Generator.manualSeed(noiseSeed(-2));
+		NDArray eps = generator.randn(s, new Shape(shape.get(0) * Noisier2Noise.DRAWS, shape.get(1), shape.get(2),
+			shape.get(3)));
+		NDArray probe = generator.randn(s, shape);
+		float[] variance = new float[sigmas.length];
+		for (int i = 0; i < variance.length; i++) variance[i] = sigmas[i] * sigmas[i];
+		NDArray d = noisier2noise.estimate(y, sigmas, eps);
+		NDArray dProbe = noisier2noise.estimate(y.add(probe.mul(SureObjective.DELTA)), sigmas, eps);
+		return SureObjective.estimate(y, d, dProbe, probe, s.create(variance)).mean().getFloat();
 	}
 
 	private int noiseSeed(long forStep) {

@@ -13,6 +13,7 @@ import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.ModelFolderWriter;
 import org.diffusionij.io.safetensors.SafetensorsReader;
 import org.diffusionij.io.safetensors.SafetensorsWriter;
+import org.diffusionij.pipelines.NoiseRecord;
 import org.diffusionij.pipelines.Normalization;
 import org.diffusionij.pipelines.UnconditionalModel;
 
@@ -38,6 +39,10 @@ public final class TrainingFolder {
 		public JsonObject unetConfig, schedulerConfig, data;
 		public Normalization normalization;
 		public Map<String, NDArray> weights = new LinkedHashMap<>(), ema, optimizer = new LinkedHashMap<>();
+		/** Noisy data: the best weights so far, their step and validation estimate; else null and −1. */
+		public Map<String, NDArray> best;
+		public long bestStep = -1;
+		public double bestValue = Double.POSITIVE_INFINITY;
 	}
 
 	private TrainingFolder() {}
@@ -56,20 +61,28 @@ public final class TrainingFolder {
 		state.add("settings", trainer.settings().toJson());
 		state.add("history", trainer.history().toJson());
 		state.add("data", data);
-		new ModelFolderWriter("DDPMPipeline")
-			.model("unet", unetConfig, trainer.emaWeights())
+		if (trainer.noiseAware()) {
+			state.addProperty("best_step", trainer.bestStep());
+			state.addProperty("best_value", trainer.bestValue());
+		}
+		ModelFolderWriter writer = new ModelFolderWriter("DDPMPipeline")
+			.model("unet", unetConfig, trainer.modelWeights())
 			.scheduler("scheduler", trainer.noiseScheduler().config())
 			.file(UnconditionalModel.NORMALIZATION, f -> ConfigJson.write(normalization.toJson(), f))
 			.file(STATE_JSON, f -> ConfigJson.write(state, f))
 			.file(STATE_TENSORS, f -> {
 				SafetensorsWriter w = new SafetensorsWriter();
 				trainer.weights().forEach((k, a) -> w.add("weights." + k, a));
+				trainer.emaWeights().forEach((k, a) -> w.add("ema." + k, a));
+				if (trainer.noiseAware()) trainer.modelWeights().forEach((k, a) -> w.add("best." + k, a));
 				trainer.optimizerState().forEach(w::add);
 				w.write(f);
 			})
 			.file("README.md", f -> Files.write(f, ModelCard.text(trainer, unetConfig, data, seconds)
-				.getBytes(StandardCharsets.UTF_8)))
-			.save(folder);
+				.getBytes(StandardCharsets.UTF_8)));
+		NoiseRecord noise = trainer.settings().noiseRecord(trainer.modelEstimator());
+		if (noise != null) writer.file(NoiseRecord.FILE, f -> ConfigJson.write(noise.toJson(), f));
+		writer.save(folder);
 	}
 
 	/** True when {@code folder} holds a checkpoint that Resume can continue. */
@@ -94,14 +107,23 @@ public final class TrainingFolder {
 		s.unetConfig = model.unetConfig();
 		s.schedulerConfig = model.schedulerConfig();
 		s.normalization = model.normalization();
+		Map<String, NDArray> ema = new LinkedHashMap<>(), best = new LinkedHashMap<>();
 		try (SafetensorsReader r = SafetensorsReader.open(folder.resolve(STATE_TENSORS))) {
 			for (String name : r.tensors().keySet()) {
 				NDArray a = r.array(name, manager);
 				if (name.startsWith("weights.")) s.weights.put(name.substring(8), a);
+				else if (name.startsWith("ema.")) ema.put(name.substring(4), a);
+				else if (name.startsWith("best.")) best.put(name.substring(5), a);
 				else s.optimizer.put(name, a);
 			}
 		}
-		s.ema = new LinkedHashMap<>(model.unetWeights(manager));
+		// checkpoints written before the EMA weights had their own copy keep them only as the model
+		s.ema = ema.isEmpty() ? new LinkedHashMap<>(model.unetWeights(manager)) : ema;
+		if (!best.isEmpty()) {
+			s.best = best;
+			s.bestStep = state.get("best_step").getAsLong();
+			s.bestValue = state.get("best_value").getAsDouble();
+		}
 		return s;
 	}
 }

@@ -2,6 +2,8 @@ package org.diffusionij.pipelines.train;
 
 import com.google.gson.JsonObject;
 import java.util.Locale;
+import org.diffusionij.pipelines.DenoiseSettings;
+import org.diffusionij.pipelines.NoiseRecord;
 import org.diffusionij.schedulers.PredictionType;
 
 /**
@@ -20,6 +22,50 @@ public final class TrainingSettings {
 		 */
 		LOG_SIGMA
 	}
+
+	/**
+	 * The noise in the training images, with Denoise Image's meaning. {@code NONE}: the images are clean, and the
+	 * network learns DDPM's noise prediction from them. Otherwise the images are the noisy data themselves, and
+	 * the network learns the one-step denoiser by Stein's unbiased risk estimate ({@link SureObjective}).
+	 */
+	public enum Noise {
+		NONE("none"), GAUSSIAN("gaussian"), POISSON_GAUSSIAN("poisson-gaussian");
+
+		public final String key;
+
+		Noise(String key) {
+			this.key = key;
+		}
+
+		public static Noise of(String key) {
+			for (Noise n : values()) if (n.key.equals(key)) return n;
+			throw new IllegalArgumentException("noise=" + key + " is not one of none, gaussian, poisson-gaussian.");
+		}
+	}
+
+	/** How noisy data are learned from: Stein's unbiased risk estimate, or DDPM's loss with Noisier2Noise. */
+	public enum Objective {
+		SURE("sure"), NOISIER2NOISE("noisier2noise");
+
+		public final String key;
+
+		Objective(String key) {
+			this.key = key;
+		}
+
+		public static Objective of(String key) {
+			for (Objective o : values()) if (o.key.equals(key)) return o;
+			throw new IllegalArgumentException("objective=" + key + " is not one of auto, sure, noisier2noise.");
+		}
+	}
+
+	public Noise noise = Noise.NONE;
+	/** Noisy data: the objective, or null for the measured default of the noise kind ({@link #objective()}). */
+	public Objective objective;
+	/** Noise σ in image units (Poisson–Gaussian: the read noise), or null to estimate it per plane. */
+	public Double noiseSigma;
+	/** Poisson–Gaussian: intensity units per photon and camera baseline. */
+	public double gain = 1, offset = 0;
 
 	public long steps = 2000;
 	public int batch = 8;
@@ -57,6 +103,35 @@ public final class TrainingSettings {
 			throw new IllegalArgumentException("prediction must be epsilon or v_prediction (was " + prediction + ").");
 		}
 		if (checkpointEvery < 1) throw new IllegalArgumentException("checkpoint_every must be at least 1.");
+		if (noiseSigma != null && !(noiseSigma >= 0 && Double.isFinite(noiseSigma))) {
+			throw new IllegalArgumentException("sigma must be a number of 0 or more, or auto; got " + noiseSigma + ".");
+		}
+		if (noise == Noise.POISSON_GAUSSIAN && !(gain > 0 && Double.isFinite(gain))) {
+			throw new IllegalArgumentException("gain must be greater than 0 for poisson-gaussian noise; got " + gain + ".");
+		}
+		if (!Double.isFinite(offset)) throw new IllegalArgumentException("offset must be a number; got " + offset + ".");
+	}
+
+	/**
+	 * The objective on noisy data: the one set, else the better one measured for the noise kind (docs/training.md):
+	 * SURE for Gaussian noise, Noisier2Noise for Poisson–Gaussian noise, where SURE's Gaussian assumption is
+	 * exploited by the network.
+	 */
+	public Objective objective() {
+		if (objective != null) return objective;
+		return noise == Noise.POISSON_GAUSSIAN ? Objective.NOISIER2NOISE : Objective.SURE;
+	}
+
+	/** What the model folder records of the noise, for the model's estimator, or null for clean data. */
+	public NoiseRecord noiseRecord(String estimator) {
+		if (noise == Noise.NONE) return null;
+		return new NoiseRecord(noise == Noise.POISSON_GAUSSIAN ? DenoiseSettings.Noise.POISSON_GAUSSIAN :
+			DenoiseSettings.Noise.GAUSSIAN, noiseSigma, gain, offset, estimator);
+	}
+
+	/** True when the images are noisy data and training is noise-aware. */
+	public boolean noisyData() {
+		return noise != Noise.NONE;
 	}
 
 	/** What the network learns to predict. */
@@ -82,6 +157,12 @@ public final class TrainingSettings {
 		o.addProperty("max_timestep", maxTimestep);
 		o.addProperty("sigma_min", sigmaMin);
 		o.addProperty("sigma_max", sigmaMax);
+		o.addProperty("noise", noise.key);
+		if (objective != null) o.addProperty("objective", objective.key);
+		if (noiseSigma == null) o.addProperty("noise_sigma", "auto");
+		else o.addProperty("noise_sigma", noiseSigma);
+		o.addProperty("gain", gain);
+		o.addProperty("offset", offset);
 		return o;
 	}
 
@@ -103,6 +184,14 @@ public final class TrainingSettings {
 		s.maxTimestep = o.get("max_timestep").getAsInt();
 		s.sigmaMin = o.get("sigma_min").getAsDouble();
 		s.sigmaMax = o.get("sigma_max").getAsDouble();
+		// checkpoints written before noise-aware training were trained as clean data
+		if (o.has("noise")) s.noise = Noise.of(o.get("noise").getAsString());
+		if (o.has("objective")) s.objective = Objective.of(o.get("objective").getAsString());
+		if (o.has("noise_sigma") && o.get("noise_sigma").getAsJsonPrimitive().isNumber()) {
+			s.noiseSigma = o.get("noise_sigma").getAsDouble();
+		}
+		if (o.has("gain")) s.gain = o.get("gain").getAsDouble();
+		if (o.has("offset")) s.offset = o.get("offset").getAsDouble();
 		return s;
 	}
 }

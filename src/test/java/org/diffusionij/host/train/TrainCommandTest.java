@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.host.CommandCall;
+import org.diffusionij.host.DenoiseCommand;
 import org.diffusionij.host.DiffusionCommands;
 import org.diffusionij.host.MacroOptions;
 import org.diffusionij.io.ConfigJson;
@@ -62,6 +63,11 @@ class TrainCommandTest {
 		CommandCall.run(context, info, MacroOptions.parse(macro).asMap(), image, "an image");
 	}
 
+	static ImagePlus denoise(String macro, ImagePlus image) {
+		return CommandCall.run(context, DiffusionCommands.find(context.service(CommandService.class),
+			DenoiseCommand.LABEL), MacroOptions.parse(macro).asMap(), image, "an image");
+	}
+
 	static String fails(String macro, ImagePlus image) {
 		return assertThrows(RuntimeException.class, () -> train(macro, image)).getMessage();
 	}
@@ -76,7 +82,7 @@ class TrainCommandTest {
 		Path init = TrainTestData.tinyModel(tmp.resolve("tiny"), 1);
 		Path out = tmp.resolve("trained");
 		ImagePlus training = new Duplicator().run(stack, 1, stack.getStackSize() - 1);
-		train("folder=[" + out + "] init=[" + init + "] steps=60 batch=4 patch=32 lr=0.002 seed=3", training);
+		train("folder=[" + out + "] init=[" + init + "] steps=60 batch=4 patch=32 lr=0.002 seed=3 noise=none", training);
 		TrainingHistory h = history(out);
 		assertEquals(60, h.losses.size());
 		assertTrue(h.recentLoss(10) < 0.6 * h.losses.get(0)[1], "loss " + h.losses.get(0)[1] + " -> " + h.recentLoss(10));
@@ -104,7 +110,7 @@ class TrainCommandTest {
 	@Test
 	void fromScratchWritesADiffusersFolder() throws Exception {
 		Path out = tmp.resolve("scratch");
-		train("folder=[" + out + "] init=[] preset=small steps=2 batch=2 patch=32", stack);
+		train("folder=[" + out + "] init=[] preset=small steps=2 batch=2 patch=32 noise=none", stack);
 		for (String f : Arrays.asList("model_index.json", "unet/config.json", "unet/diffusion_pytorch_model.safetensors",
 			"scheduler/scheduler_config.json", "README.md", "normalization.json", TrainingFolder.STATE_JSON,
 			TrainingFolder.STATE_TENSORS))
@@ -123,7 +129,7 @@ class TrainCommandTest {
 	@Test
 	void cancelledThenResumedEqualsAnUninterruptedRun() throws Exception {
 		Path init = TrainTestData.tinyModel(tmp.resolve("tiny"), 1);
-		String settings = " init=[" + init + "] steps=6 batch=2 patch=32 lr=0.002 seed=5 checkpoint_every=3";
+		String settings = " init=[" + init + "] steps=6 batch=2 patch=32 lr=0.002 seed=5 checkpoint_every=3 noise=none";
 		Path straight = tmp.resolve("straight"), resumed = tmp.resolve("resumed");
 		train("folder=[" + straight + "]" + settings, stack);
 
@@ -166,7 +172,7 @@ class TrainCommandTest {
 		}
 		Path init = TrainTestData.tinyModel(tmp.resolve("tiny"), 1);
 		Path out = tmp.resolve("fromFolder");
-		train("image_folder=[" + images + "] folder=[" + out + "] init=[" + init + "] steps=2 batch=2 patch=32", null);
+		train("image_folder=[" + images + "] folder=[" + out + "] init=[" + init + "] steps=2 batch=2 patch=32 noise=none", null);
 		JsonObject data = ConfigJson.load(out.resolve(TrainingFolder.STATE_JSON)).json().getAsJsonObject("data");
 		assertEquals(3, data.get("count").getAsInt());
 		assertEquals(3, data.get("images").getAsInt());
@@ -190,12 +196,52 @@ class TrainCommandTest {
 	}
 
 	@Test
+	void noiseKeysAreCheckedBeforeAnythingIsWritten() throws Exception {
+		Path init = TrainTestData.tinyModel(tmp.resolve("tiny"), 1);
+		Path out = tmp.resolve("never");
+		String base = "folder=[" + out + "] init=[" + init + "] batch=2 steps=2 patch=32 ";
+		assertTrue(fails(base + "noise=speckle", stack).contains("noise=speckle is not one of"));
+		assertTrue(fails(base + "sigma=loud", stack).contains("sigma=loud"));
+		assertTrue(fails(base + "sigma=-3", stack).contains("sigma=-3"));
+		assertTrue(fails(base + "noise=poisson-gaussian gain=0", stack).contains("gain must be greater than 0"));
+		assertTrue(fails(base + "objective=magic", stack).contains("objective=magic"));
+		assertFalse(Files.exists(out), "nothing written");
+	}
+
+	@Test
+	void noisyStackTrainsNoiseAwareAndDenoiseImageUsesTheRecord() throws Exception {
+		Path out = tmp.resolve("noisy");
+		train("folder=[" + out + "] init=[" + TrainTestData.tinyModel(tmp.resolve("tiny-n"), 1) + "] steps=2 batch=2 " +
+			"patch=32 noise=poisson-gaussian gain=3 offset=10 sigma=auto", stack);
+		JsonObject record = ConfigJson.load(out.resolve("noise.json")).json();
+		assertEquals("poisson-gaussian", record.get("noise").getAsString());
+		assertEquals(3, record.get("gain").getAsDouble(), 0);
+		assertEquals("auto", record.get("sigma").getAsString());
+		String card = new String(Files.readAllBytes(out.resolve("README.md")), java.nio.charset.StandardCharsets.UTF_8);
+		assertTrue(card.contains("Trained on noisy data") && card.contains("starting model"), card);
+		ImagePlus plane = new Duplicator().run(stack, 1, 1);
+		PrintStream stdout = System.out;
+		ByteArrayOutputStream seen = new ByteArrayOutputStream();
+		System.setOut(new PrintStream(seen, true));
+		try {
+			denoise("model=[" + out + "]", plane);
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		assertTrue(seen.toString().contains("noise=auto, as noisy was trained: noise=poisson-gaussian"), seen.toString());
+		String sample = assertThrows(RuntimeException.class, () -> denoise("model=[" + out + "] mode=sample", plane))
+			.getMessage();
+		assertTrue(sample.contains("mode=sample") && sample.contains("trained on noisy data"), sample);
+	}
+
+	@Test
 	void rgbStacksTrainWithThreeChannels() throws Exception {
 		ImageStack rgb = new ImageStack(stack.getWidth(), stack.getHeight());
 		for (int z = 1; z <= 3; z++) rgb.addSlice(stack.getStack().getProcessor(z).convertToRGB());
 		Path out = tmp.resolve("rgb");
 		train("folder=[" + out + "] init=[" + TrainTestData.tinyModel(tmp.resolve("tiny3"), 3) +
-			"] steps=1 batch=1 patch=32", new ImagePlus("rgb", rgb));
+			"] steps=1 batch=1 patch=32 noise=none", new ImagePlus("rgb", rgb));
 		assertEquals(3, ConfigJson.load(out.resolve("unet/config.json")).json().get("in_channels").getAsInt());
 	}
 

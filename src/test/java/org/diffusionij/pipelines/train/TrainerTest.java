@@ -40,6 +40,7 @@ class TrainerTest {
 
 	@BeforeAll
 	static void loadStack() throws Exception {
+		if (planes != null) return;
 		Path file = Files.createTempFile("ramses", ".tif");
 		try (InputStream in = TrainerTest.class.getResourceAsStream(
 			"/imagingbook/sampleimages/GeneralSampleImage-data/CityscapeSmallStack.tif"))

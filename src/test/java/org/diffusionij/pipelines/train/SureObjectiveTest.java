@@ -1,0 +1,51 @@
+package org.diffusionij.pipelines.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.diffusionij.engine.DiffusionEngine;
+import org.diffusionij.engine.Generator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stein's unbiased risk estimate against a closed-form case: Gaussian data x ~ N(0, S) with noise of variance
+ * σ², where E[x | y] = S/(S + σ²)·y and the error of any linear denoiser a·y is known exactly,
+ * (1 − a)²S + a²σ². The estimate, from the noisy data alone, must give that error and the same best a.
+ */
+class SureObjectiveTest {
+
+	private static final double S = 0.09, SIGMA = 0.2;
+
+	@Test
+	void estimateMatchesTheTrueErrorOfLinearDenoisersAndTheirOptimum() {
+		DiffusionEngine.start();
+		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+			Generator g = Generator.manualSeed(5);
+			Shape shape = new Shape(4, 1, 128, 128);
+			NDArray x = g.randn(m, shape).mul((float) Math.sqrt(S));
+			NDArray y = x.add(g.randn(m, shape).mul((float) SIGMA));
+			NDArray probe = g.randn(m, shape);
+			NDArray variance = m.create(new float[] { (float) (SIGMA * SIGMA), (float) (SIGMA * SIGMA),
+				(float) (SIGMA * SIGMA), (float) (SIGMA * SIGMA) });
+			double bestA = 0, bestSure = Double.MAX_VALUE;
+			for (double a = 0.3; a <= 1.0001; a += 0.05) {
+				float af = (float) a;
+				NDArray d = y.mul(af);
+				double sure = SureObjective.estimate(y, d, y.add(probe.mul(SureObjective.DELTA)).mul(af), probe, variance)
+					.mean().getFloat();
+				double trueError = d.sub(x).square().mean().getFloat();
+				double closedForm = (1 - a) * (1 - a) * S + a * a * SIGMA * SIGMA;
+				assertEquals(closedForm, trueError, 0.03 * closedForm, "true error of a = " + a);
+				assertEquals(trueError, sure, 0.03 * closedForm, "SURE of a = " + a);
+				if (sure < bestSure) {
+					bestSure = sure;
+					bestA = a;
+				}
+			}
+			assertEquals(S / (S + SIGMA * SIGMA), bestA, 0.05, "SURE's best linear denoiser is E[x | y]");
+		}
+	}
+}
