@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.host.DiffusionCommand;
+import org.diffusionij.host.UnusedConfigKeys;
 import org.diffusionij.io.ModelCatalog;
 import org.diffusionij.pipelines.CancelledException;
 import org.diffusionij.pipelines.Normalization;
@@ -126,7 +127,11 @@ public class TrainCommand extends DiffusionCommand {
 			TrainingStart start;
 			if (resume) start = TrainingStart.resume(out, manager);
 			else if (init == null || init.trim().isEmpty()) start = null;
-			else start = TrainingStart.fineTune(UnconditionalModel.open("init", init), requested, manager);
+			else {
+				UnconditionalModel model = UnconditionalModel.open("init", init);
+				start = TrainingStart.fineTune(model, requested, manager);
+				UnusedConfigKeys.log(LABEL, model);
+			}
 			TrainingData data = readData(start == null ? Normalization.percentile()
 				: start.normalization);
 			if (start == null) start = TrainingStart.scratch(preset, data.channels(), requested, manager);
