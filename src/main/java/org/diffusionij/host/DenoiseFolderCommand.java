@@ -4,6 +4,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.diffusionij.pipelines.DenoiseSettings;
 import org.diffusionij.pipelines.Progress;
@@ -35,6 +36,7 @@ public class DenoiseFolderCommand extends DenoiseParameters {
 	protected void execute() {
 		File in = folder("input_folder", input_folder);
 		File out = folder("output_folder", output_folder);
+		OutputPaths.checkFolder("output_folder", out.toPath(), Collections.singletonMap("input_folder", in.toPath()));
 		DenoiseSettings settings = settings();
 		OutputType type = outputType();
 		Progress progress = progress();

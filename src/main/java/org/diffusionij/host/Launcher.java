@@ -4,6 +4,10 @@ import ij.IJ;
 import ij.ImagePlus;
 import java.io.File;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.scijava.Context;
@@ -104,7 +108,12 @@ public final class Launcher {
 		if (imageOutput != null && output == null) {
 			throw new IllegalArgumentException("\"" + label + "\" needs output=FILE (where to save the result).");
 		}
-		ImagePlus image = input == null ? null : open(new File(input));
+		File inputFile = input == null ? null : new File(input);
+		if (inputFile != null && !inputFile.isFile()) {
+			throw new IllegalArgumentException("input=" + inputFile + ": no such file.");
+		}
+		if (output != null) OutputPaths.checkFile(OUTPUT, Paths.get(output), readPaths(inputFile, options));
+		ImagePlus image = inputFile == null ? null : open(inputFile);
 		ImagePlus result = CommandCall.run(context, info, options, image, "input=FILE (the image to work on)");
 		if (result == null && output != null) {
 			throw new IllegalStateException("\"" + label + "\" returned no image; nothing was saved.");
@@ -115,8 +124,23 @@ public final class Launcher {
 		}
 	}
 
+	/** What the command reads: the input file and every option that names an existing file or folder. */
+	private static Map<String, Path> readPaths(File input, Map<String, String> options) {
+		Map<String, Path> paths = new LinkedHashMap<>();
+		if (input != null) paths.put(INPUT, input.toPath());
+		for (Map.Entry<String, String> o : options.entrySet()) {
+			try {
+				Path p = Paths.get(o.getValue().trim());
+				if (!o.getValue().trim().isEmpty() && Files.exists(p)) paths.put(o.getKey(), p);
+			}
+			catch (InvalidPathException e) {
+				// not a path
+			}
+		}
+		return paths;
+	}
+
 	private static ImagePlus open(File file) {
-		if (!file.isFile()) throw new IllegalArgumentException("input=" + file + ": no such file.");
 		ImagePlus image = IJ.openImage(file.getPath());
 		if (image == null) {
 			throw new IllegalArgumentException("input=" + file + ": ImageJ cannot open this file as an image.");
