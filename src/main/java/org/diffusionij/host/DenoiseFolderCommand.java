@@ -43,6 +43,7 @@ public class DenoiseFolderCommand extends DenoiseParameters {
 		List<File> files = new ArrayList<>();
 		for (File f : in.listFiles(File::isFile)) if (!f.getName().startsWith(".")) files.add(f);
 		files.sort(null);
+		for (File f : files) ImageHeader.checkFits(f, "input_folder: " + f.getName());
 		int done = 0;
 		try (DenoiseRun run = openRun()) {
 			for (int i = 0; i < files.size(); i++) {

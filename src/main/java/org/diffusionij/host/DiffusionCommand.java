@@ -62,8 +62,8 @@ public abstract class DiffusionCommand implements Command, Cancelable {
 		catch (CancelledException e) {
 			cancel(e.getMessage());
 		}
-		catch (RuntimeException | LinkageError e) {
-			String message = e.getMessage() == null ? e.toString() : e.getMessage();
+		catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+			String message = FailureMessage.of(e);
 			cancel(message);
 			if (log != null) log.debug(e);
 			if (!hostReportsErrors) report(message);

@@ -86,8 +86,8 @@ public final class Launcher {
 			else runCommand(context, commands, args[a + 1], rest == 2 ? args[a + 2] : "", out);
 			return 0;
 		}
-		catch (RuntimeException | LinkageError e) {
-			err.println(e.getMessage() == null ? e.toString() : e.getMessage());
+		catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+			err.println(FailureMessage.of(e));
 			if (debug) e.printStackTrace(err);
 			return 1;
 		}
@@ -141,6 +141,7 @@ public final class Launcher {
 	}
 
 	private static ImagePlus open(File file) {
+		ImageHeader.checkFits(file, "input=" + file);
 		ImagePlus image = IJ.openImage(file.getPath());
 		if (image == null) {
 			throw new IllegalArgumentException("input=" + file + ": ImageJ cannot open this file as an image.");
