@@ -45,7 +45,7 @@ public abstract class DiffusionCommand implements Command, Cancelable {
 	@Parameter(required = false)
 	private StatusService status;
 
-	private String cancelReason;
+	private volatile String cancelReason;
 	private boolean hostReportsErrors;
 
 	/** The command's work; throw an exception with a message for the user when something is wrong. */
@@ -53,6 +53,7 @@ public abstract class DiffusionCommand implements Command, Cancelable {
 
 	@Override
 	public final void run() {
+		if (isCanceled()) return; // cancelled before it started (the launcher stopping): nothing to undo
 		try {
 			DiffusionEngine.withPluginClassLoader(() -> {
 				execute();

@@ -48,14 +48,28 @@ public final class Launcher {
 
 	private Launcher() {}
 
-	/** Runs the command line, in a child JVM with one malloc arena where that helps ({@link ArenaRelaunch}). */
+	/**
+	 * Runs the command line, in a child JVM with one malloc arena where that helps ({@link ArenaRelaunch}).
+	 * SIGINT, SIGTERM and SIGHUP stop the command as Cancel does and exit with 128 + the signal's number
+	 * ({@link CommandStop}).
+	 */
 	public static void main(String[] args) {
 		int status = ArenaRelaunch.relaunch(Launcher.class, args);
-		System.exit(status >= 0 ? status : run(args, System.out, System.err));
+		if (status < 0) {
+			CommandStop stop = CommandStop.install(System.err);
+			status = run(args, System.out, System.err, stop);
+			if (status != 0 && stop.requested()) status = stop.status();
+			stop.finished();
+		}
+		System.exit(status);
 	}
 
 	/** Runs the command line and returns the exit status (tests call this instead of {@link #main}). */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
+		return run(args, out, err, null);
+	}
+
+	private static int run(String[] args, PrintStream out, PrintStream err, CommandStop stop) {
 		boolean debug = false;
 		int a = 0;
 		if (a < args.length && args[a].equals("--debug")) {
@@ -83,7 +97,7 @@ public final class Launcher {
 		try {
 			CommandService commands = context.service(CommandService.class);
 			if (command.equals("--list")) LauncherListing.print(context, commands, out);
-			else runCommand(context, commands, args[a + 1], rest == 2 ? args[a + 2] : "", out);
+			else runCommand(context, commands, args[a + 1], rest == 2 ? args[a + 2] : "", out, stop);
 			return 0;
 		}
 		catch (RuntimeException | LinkageError | OutOfMemoryError e) {
@@ -97,7 +111,7 @@ public final class Launcher {
 	}
 
 	private static void runCommand(Context context, CommandService commands, String label, String optionText,
-		PrintStream out)
+		PrintStream out, CommandStop stop)
 	{
 		CommandInfo info = DiffusionCommands.find(commands, label);
 		Map<String, String> options = new LinkedHashMap<>(MacroOptions.parse(optionText).asMap());
@@ -114,7 +128,8 @@ public final class Launcher {
 		}
 		if (output != null) OutputPaths.checkFile(OUTPUT, Paths.get(output), readPaths(inputFile, options));
 		ImagePlus image = inputFile == null ? null : open(inputFile);
-		ImagePlus result = CommandCall.run(context, info, options, image, "input=FILE (the image to work on)");
+		ImagePlus result = CommandCall.run(context, info, options, image, "input=FILE (the image to work on)",
+			stop == null ? null : stop::started);
 		if (result == null && output != null) {
 			throw new IllegalStateException("\"" + label + "\" returned no image; nothing was saved.");
 		}
