@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the headless launcher again in a child JVM with {@code MALLOC_ARENA_MAX=1} when it was started without.
@@ -17,6 +18,9 @@ import java.util.Optional;
  * be set before the process starts, hence the child. Linux only; {@code -Ddiffusionij.malloc.keep=false} or a
  * {@code MALLOC_ARENA_MAX}/{@code GLIBC_TUNABLES} already set skips it. In Fiji, start Fiji with
  * {@code MALLOC_ARENA_MAX=1} in its environment for the same effect.
+ * <p>
+ * The launcher stays the process that a shell or cluster scheduler knows: it passes stop signals on to the child
+ * and returns its exit status, and the child stops by itself should the launcher vanish ({@link CommandStop}).
  */
 final class ArenaRelaunch {
 
@@ -57,18 +61,64 @@ final class ArenaRelaunch {
 		}
 		Optional<String> java = ProcessHandle.current().info().command();
 		if (!java.isPresent()) return -1;
-		ProcessBuilder pb = new ProcessBuilder(command(java.get(), ManagementFactory.getRuntimeMXBean()
-			.getInputArguments(), System.getProperty("java.class.path"), mainClass.getName(), args)).inheritIO();
+		List<String> jvmOptions = new ArrayList<>();
+		for (String o : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+			if (!o.startsWith("-D" + CommandStop.PARENT_PID + "=")) jvmOptions.add(o);
+		}
+		jvmOptions.add("-D" + CommandStop.PARENT_PID + "=" + ProcessHandle.current().pid());
+		ProcessBuilder pb = new ProcessBuilder(command(java.get(), jvmOptions, System.getProperty("java.class.path"),
+			mainClass.getName(), args)).inheritIO();
 		pb.environment().put(VARIABLE, "1");
+		Process child;
 		try {
-			return pb.start().waitFor();
+			child = pb.start();
 		}
 		catch (IOException e) {
 			return -1;
 		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			return 130;
+		forwardStops(child);
+		while (true) {
+			try {
+				return child.waitFor();
+			}
+			catch (InterruptedException e) {
+				child.destroy(); // and wait for it to stop
+			}
 		}
+	}
+
+	/**
+	 * Passes SIGINT, SIGTERM and SIGHUP on to the child, which stops its command as Cancel does; the launcher then
+	 * returns the child's exit status. The signal goes on as it came ({@code kill -s}), or as SIGTERM where that
+	 * cannot run. Should the JVM shut down all the same (a JVM without signal handlers, or {@code System.exit}
+	 * elsewhere), the child is stopped and waited for first.
+	 */
+	private static void forwardStops(Process child) {
+		Signals.handle((name, number) -> {
+			try {
+				if (new ProcessBuilder("kill", "-s", name, Long.toString(child.pid())).redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0)
+				{
+					return;
+				}
+			}
+			catch (IOException e) {
+				// no kill command: SIGTERM below
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+			child.destroy();
+		}, Signals.STOP);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			if (!child.isAlive()) return;
+			child.destroy();
+			try {
+				if (!child.waitFor(60, TimeUnit.SECONDS)) child.destroyForcibly();
+			}
+			catch (InterruptedException e) {
+				child.destroyForcibly();
+			}
+		}, "diffusionij-child-stop"));
 	}
 }

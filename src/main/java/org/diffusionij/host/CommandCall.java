@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
@@ -55,6 +56,17 @@ public final class CommandCall {
 	public static ImagePlus run(Context context, CommandInfo info, Map<String, String> options, ImagePlus image,
 		String imageHint)
 	{
+		return run(context, info, options, image, imageHint, null);
+	}
+
+	/**
+	 * Runs the command as {@link #run(Context, CommandInfo, Map, ImagePlus, String)} does, handing it to
+	 * {@code starting} (or null) just before it runs, so that a host can cancel it from another thread (the
+	 * launcher on SIGINT or SIGTERM).
+	 */
+	public static ImagePlus run(Context context, CommandInfo info, Map<String, String> options, ImagePlus image,
+		String imageHint, Consumer<DiffusionCommand> starting)
+	{
 		String label = DiffusionCommands.label(info);
 		Module module = context.service(ModuleService.class).createModule(info);
 		try {
@@ -74,6 +86,7 @@ public final class CommandCall {
 		}
 		DiffusionCommand command = (DiffusionCommand) ((CommandModule) module).getCommand();
 		command.setHostReportsErrors(true);
+		if (starting != null) starting.accept(command);
 		new ModuleRunner(context, module, null, null).run();
 		if (command.isCanceled()) throw new IllegalStateException(command.getCancelReason());
 		ModuleItem<?> output = CommandInputs.imageOutput(info);

@@ -4,6 +4,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.diffusionij.pipelines.DenoiseSettings;
 import org.diffusionij.pipelines.Progress;
@@ -35,11 +36,13 @@ public class DenoiseFolderCommand extends DenoiseParameters {
 	protected void execute() {
 		File in = folder("input_folder", input_folder);
 		File out = folder("output_folder", output_folder);
+		OutputPaths.checkFolder("output_folder", out.toPath(), Collections.singletonMap("input_folder", in.toPath()));
 		OutputType type = outputType();
 		Progress progress = progress();
 		List<File> files = new ArrayList<>();
 		for (File f : in.listFiles(File::isFile)) if (!f.getName().startsWith(".")) files.add(f);
 		files.sort(null);
+		for (File f : files) ImageHeader.checkFits(f, "input_folder: " + f.getName());
 		int done = 0;
 		try (DenoiseRun run = openRun()) {
 			DenoiseSettings settings = settings(run);

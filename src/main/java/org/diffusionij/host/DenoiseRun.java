@@ -45,10 +45,7 @@ final class DenoiseRun implements AutoCloseable {
 			throw new UncheckedIOException("Cannot read the model " + this.model.folder() + ": " + e.getMessage(),
 				(IOException) e);
 		}
-		for (String key : denoiser.unusedConfigKeys()) {
-			IJ.log(DenoiseCommand.LABEL + ": " + this.model.name() + "/unet/config.json key not supported, ignored: " +
-				key);
-		}
+		UnusedConfigKeys.log(DenoiseCommand.LABEL, this.model);
 	}
 
 	/**

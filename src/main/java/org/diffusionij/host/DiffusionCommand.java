@@ -45,7 +45,7 @@ public abstract class DiffusionCommand implements Command, Cancelable {
 	@Parameter(required = false)
 	private StatusService status;
 
-	private String cancelReason;
+	private volatile String cancelReason;
 	private boolean hostReportsErrors;
 
 	/** The command's work; throw an exception with a message for the user when something is wrong. */
@@ -53,6 +53,7 @@ public abstract class DiffusionCommand implements Command, Cancelable {
 
 	@Override
 	public final void run() {
+		if (isCanceled()) return; // cancelled before it started (the launcher stopping): nothing to undo
 		try {
 			DiffusionEngine.withPluginClassLoader(() -> {
 				execute();
@@ -62,8 +63,8 @@ public abstract class DiffusionCommand implements Command, Cancelable {
 		catch (CancelledException e) {
 			cancel(e.getMessage());
 		}
-		catch (RuntimeException | LinkageError e) {
-			String message = e.getMessage() == null ? e.toString() : e.getMessage();
+		catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+			String message = FailureMessage.of(e);
 			cancel(message);
 			if (log != null) log.debug(e);
 			if (!hostReportsErrors) report(message);

@@ -56,6 +56,7 @@ public class DownloadModelCommand extends DiffusionCommand {
 			"stabilityai/stable-diffusion-2-1-base.");
 		String v = variant == null || variant.trim().isEmpty() ? null : variant.trim();
 		Path target = folder == null || folder.getPath().isEmpty() ? defaultFolder(repo) : folder.toPath();
+		OutputPaths.checkNewFolder("folder", target);
 		HubClient client = endpoint == null || endpoint.trim().isEmpty() ? HubClient.fromEnvironment() :
 			new HubClient(endpoint.trim(), System.getenv("HF_TOKEN"));
 		Progress progress = progress();

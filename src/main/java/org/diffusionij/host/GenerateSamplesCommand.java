@@ -61,6 +61,7 @@ public class GenerateSamplesCommand extends DiffusionCommand {
 			try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
 				UnconditionalPipeline pipeline = new UnconditionalPipeline(folder.unet(m), folder.scheduler(scheduler
 					.equals("default") ? null : scheduler + "Scheduler", null));
+				UnusedConfigKeys.log(LABEL, folder);
 				NDArray images = pipeline.generate(count, 0, steps, Generator.manualSeed(seed), progress(), m);
 				result = stack(images, folder.name() + "-samples");
 			}

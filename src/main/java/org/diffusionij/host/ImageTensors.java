@@ -39,6 +39,7 @@ public final class ImageTensors {
 	public static NDArray toTensor(ImagePlus imp, NDManager manager) {
 		PlaneReader reader = new PlaneReader(imp);
 		ImageLayout l = reader.layout();
+		requireHeap(imp, l);
 		int size = l.planeSize();
 		float[] data = new float[Math.multiplyExact(l.items() * l.channels, size)];
 		for (int n = 0; n < l.items(); n++) {
@@ -54,11 +55,20 @@ public final class ImageTensors {
 	public static float[][] toPlanes(ImagePlus imp) {
 		PlaneReader reader = new PlaneReader(imp);
 		ImageLayout l = reader.layout();
+		requireHeap(imp, l);
 		float[][] planes = new float[l.items() * l.channels][l.planeSize()];
 		for (int n = 0; n < l.items(); n++) {
 			for (int c = 0; c < l.channels; c++) reader.read(n, c, planes[n * l.channels + c], 0);
 		}
 		return planes;
+	}
+
+	/** Refuses an image whose float copy would not fit in the heap, before the arrays are made. */
+	private static void requireHeap(ImagePlus imp, ImageLayout l) {
+		long planes = HeapCheck.times(l.items(), l.channels);
+		HeapCheck.require("Image '" + imp.getTitle() + "' (" + l.width + "×" + l.height + " pixels, " + planes +
+			" plane" + (planes == 1 ? "" : "s") + ")", HeapCheck.times(l.width, l.height), HeapCheck.times(HeapCheck
+				.times(planes, HeapCheck.times(l.width, l.height)), Float.BYTES), "as 32-bit planes");
 	}
 
 	/**

@@ -4,6 +4,10 @@ import ij.IJ;
 import ij.ImagePlus;
 import java.io.File;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.scijava.Context;
@@ -44,14 +48,28 @@ public final class Launcher {
 
 	private Launcher() {}
 
-	/** Runs the command line, in a child JVM with one malloc arena where that helps ({@link ArenaRelaunch}). */
+	/**
+	 * Runs the command line, in a child JVM with one malloc arena where that helps ({@link ArenaRelaunch}).
+	 * SIGINT, SIGTERM and SIGHUP stop the command as Cancel does and exit with 128 + the signal's number
+	 * ({@link CommandStop}).
+	 */
 	public static void main(String[] args) {
 		int status = ArenaRelaunch.relaunch(Launcher.class, args);
-		System.exit(status >= 0 ? status : run(args, System.out, System.err));
+		if (status < 0) {
+			CommandStop stop = CommandStop.install(System.err);
+			status = run(args, System.out, System.err, stop);
+			if (status != 0 && stop.requested()) status = stop.status();
+			stop.finished();
+		}
+		System.exit(status);
 	}
 
 	/** Runs the command line and returns the exit status (tests call this instead of {@link #main}). */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
+		return run(args, out, err, null);
+	}
+
+	private static int run(String[] args, PrintStream out, PrintStream err, CommandStop stop) {
 		boolean debug = false;
 		int a = 0;
 		if (a < args.length && args[a].equals("--debug")) {
@@ -79,11 +97,11 @@ public final class Launcher {
 		try {
 			CommandService commands = context.service(CommandService.class);
 			if (command.equals("--list")) LauncherListing.print(context, commands, out);
-			else runCommand(context, commands, args[a + 1], rest == 2 ? args[a + 2] : "", out);
+			else runCommand(context, commands, args[a + 1], rest == 2 ? args[a + 2] : "", out, stop);
 			return 0;
 		}
-		catch (RuntimeException | LinkageError e) {
-			err.println(e.getMessage() == null ? e.toString() : e.getMessage());
+		catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+			err.println(FailureMessage.of(e));
 			if (debug) e.printStackTrace(err);
 			return 1;
 		}
@@ -93,7 +111,7 @@ public final class Launcher {
 	}
 
 	private static void runCommand(Context context, CommandService commands, String label, String optionText,
-		PrintStream out)
+		PrintStream out, CommandStop stop)
 	{
 		CommandInfo info = DiffusionCommands.find(commands, label);
 		Map<String, String> options = new LinkedHashMap<>(MacroOptions.parse(optionText).asMap());
@@ -104,8 +122,14 @@ public final class Launcher {
 		if (imageOutput != null && output == null) {
 			throw new IllegalArgumentException("\"" + label + "\" needs output=FILE (where to save the result).");
 		}
-		ImagePlus image = input == null ? null : open(new File(input));
-		ImagePlus result = CommandCall.run(context, info, options, image, "input=FILE (the image to work on)");
+		File inputFile = input == null ? null : new File(input);
+		if (inputFile != null && !inputFile.isFile()) {
+			throw new IllegalArgumentException("input=" + inputFile + ": no such file.");
+		}
+		if (output != null) OutputPaths.checkFile(OUTPUT, Paths.get(output), readPaths(inputFile, options));
+		ImagePlus image = inputFile == null ? null : open(inputFile);
+		ImagePlus result = CommandCall.run(context, info, options, image, "input=FILE (the image to work on)",
+			stop == null ? null : stop::started);
 		if (result == null && output != null) {
 			throw new IllegalStateException("\"" + label + "\" returned no image; nothing was saved.");
 		}
@@ -115,8 +139,24 @@ public final class Launcher {
 		}
 	}
 
+	/** What the command reads: the input file and every option that names an existing file or folder. */
+	private static Map<String, Path> readPaths(File input, Map<String, String> options) {
+		Map<String, Path> paths = new LinkedHashMap<>();
+		if (input != null) paths.put(INPUT, input.toPath());
+		for (Map.Entry<String, String> o : options.entrySet()) {
+			try {
+				Path p = Paths.get(o.getValue().trim());
+				if (!o.getValue().trim().isEmpty() && Files.exists(p)) paths.put(o.getKey(), p);
+			}
+			catch (InvalidPathException e) {
+				// not a path
+			}
+		}
+		return paths;
+	}
+
 	private static ImagePlus open(File file) {
-		if (!file.isFile()) throw new IllegalArgumentException("input=" + file + ": no such file.");
+		ImageHeader.checkFits(file, "input=" + file);
 		ImagePlus image = IJ.openImage(file.getPath());
 		if (image == null) {
 			throw new IllegalArgumentException("input=" + file + ": ImageJ cannot open this file as an image.");

@@ -5,10 +5,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -34,15 +32,7 @@ public final class ConfigJson {
 	}
 
 	public static ConfigJson load(Path file) throws IOException {
-		if (!Files.isRegularFile(file)) throw new IOException("Missing " + file + ".");
-		try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-			JsonElement e = JsonParser.parseReader(r);
-			if (!e.isJsonObject()) throw new IOException(file + " is not a JSON object.");
-			return new ConfigJson(e.getAsJsonObject(), file.toString());
-		}
-		catch (com.google.gson.JsonParseException e) {
-			throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
-		}
+		return new ConfigJson(JsonFiles.readObject(file, "a JSON object of settings"), file.toString());
 	}
 
 	public static ConfigJson parse(String text, String source) {
@@ -77,56 +67,102 @@ public final class ConfigJson {
 
 	public int getInt(String key, int dflt) {
 		JsonElement e = get(key);
-		return e == null ? dflt : e.getAsInt();
+		return e == null ? dflt : whole(key, e, e);
 	}
 
 	/** An integer that may be null in the file (returns null then, or when absent). */
 	public Integer getIntOrNull(String key) {
 		JsonElement e = get(key);
-		return e == null ? null : e.getAsInt();
+		return e == null ? null : whole(key, e, e);
 	}
 
 	public double getDouble(String key, double dflt) {
 		JsonElement e = get(key);
-		return e == null ? dflt : e.getAsDouble();
+		return e == null ? dflt : number(key, e, e);
 	}
 
 	public boolean getBoolean(String key, boolean dflt) {
 		JsonElement e = get(key);
-		return e == null ? dflt : e.getAsBoolean();
+		if (e == null) return dflt;
+		if (e.isJsonPrimitive()) {
+			String v = e.getAsString();
+			if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) return Boolean.parseBoolean(v);
+		}
+		throw wrong(key, e, "true or false");
 	}
 
 	public String getString(String key, String dflt) {
 		JsonElement e = get(key);
-		return e == null ? dflt : e.getAsString();
+		if (e == null) return dflt;
+		if (!e.isJsonPrimitive()) throw wrong(key, e, "a text");
+		return e.getAsString();
 	}
 
 	public int[] getInts(String key, int[] dflt) {
 		JsonElement e = get(key);
 		if (e == null) return dflt;
-		if (!e.isJsonArray()) return new int[] { e.getAsInt() };
+		if (!e.isJsonArray()) return new int[] { whole(key, e, e) };
 		JsonArray a = e.getAsJsonArray();
 		int[] out = new int[a.size()];
-		for (int i = 0; i < out.length; i++) out[i] = a.get(i).getAsInt();
+		for (int i = 0; i < out.length; i++) out[i] = whole(key, a.get(i), e);
 		return out;
 	}
 
 	public double[] getDoubles(String key, double[] dflt) {
 		JsonElement e = get(key);
 		if (e == null) return dflt;
-		JsonArray a = e.getAsJsonArray();
+		JsonArray a = list(key, e, "a list of numbers");
 		double[] out = new double[a.size()];
-		for (int i = 0; i < out.length; i++) out[i] = a.get(i).getAsDouble();
+		for (int i = 0; i < out.length; i++) out[i] = number(key, a.get(i), e);
 		return out;
 	}
 
 	public String[] getStrings(String key, String[] dflt) {
 		JsonElement e = get(key);
 		if (e == null) return dflt;
-		JsonArray a = e.getAsJsonArray();
+		JsonArray a = list(key, e, "a list of names");
 		String[] out = new String[a.size()];
-		for (int i = 0; i < out.length; i++) out[i] = a.get(i).getAsString();
+		for (int i = 0; i < out.length; i++) {
+			if (!a.get(i).isJsonPrimitive()) throw wrong(key, e, "a list of names");
+			out[i] = a.get(i).getAsString();
+		}
 		return out;
+	}
+
+	private int whole(String key, JsonElement e, JsonElement value) {
+		String expected = value.isJsonArray() ? "a list of whole numbers" : "a whole number";
+		double d = number(key, e, value, expected);
+		if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw wrong(key, value, expected);
+		return (int) d;
+	}
+
+	private double number(String key, JsonElement e, JsonElement value) {
+		return number(key, e, value, value.isJsonArray() ? "a list of numbers" : "a number");
+	}
+
+	private double number(String key, JsonElement e, JsonElement value, String expected) {
+		if (e.isJsonPrimitive() && !e.getAsJsonPrimitive().isBoolean()) {
+			try {
+				return e.getAsDouble(); // a number, or a number written as text (Gson reads both)
+			}
+			catch (NumberFormatException x) {
+				// not a number: said below
+			}
+		}
+		throw wrong(key, value, expected);
+	}
+
+	private JsonArray list(String key, JsonElement e, String expected) {
+		if (!e.isJsonArray()) throw wrong(key, e, expected);
+		return e.getAsJsonArray();
+	}
+
+	/** The message for a value of the wrong kind: the file, the key, the value as written, what belongs there. */
+	private IllegalArgumentException wrong(String key, JsonElement value, String expected) {
+		String text = value.toString();
+		if (text.length() > 60) text = text.substring(0, 57) + "...";
+		return new IllegalArgumentException(source + ": \"" + key + "\" is " + text + ", but it must be " + expected +
+			". Correct the value or download or copy the model folder again.");
 	}
 
 	/** Marks keys as understood although no getter read them (for example keys whose value is irrelevant). */

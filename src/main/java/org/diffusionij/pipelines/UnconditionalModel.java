@@ -6,7 +6,14 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.DiffusersComponent;
 import org.diffusionij.io.DiffusersFolder;
@@ -24,7 +31,9 @@ import org.diffusionij.schedulers.Schedulers;
  * {@link org.diffusionij.pipelines.sd.StableDiffusionModel}.
  * <p>
  * Opening reads and checks the configs; the weights are read when {@link #unet} or {@link #unetWeights} asks,
- * through the component's weight files (safetensors, shards or variants; pickle refused).
+ * through the component's weight files (safetensors, shards or variants; pickle refused). Config keys that the
+ * built UNet and scheduler did not read are collected in {@link #unusedConfigKeys()}, for the command to name
+ * in the Log.
  */
 public final class UnconditionalModel {
 
@@ -38,6 +47,7 @@ public final class UnconditionalModel {
 	private final ConfigJson schedulerConfig;
 	private final Normalization normalization;
 	private final NoiseRecord noise;
+	private final Map<String, Set<String>> unused = new LinkedHashMap<>();
 
 	private UnconditionalModel(Path folder, DiffusersComponent unet, ConfigJson schedulerConfig,
 		Normalization normalization, NoiseRecord noise)
@@ -104,6 +114,7 @@ public final class UnconditionalModel {
 	public UNet2DModel unet(NDManager manager) throws IOException {
 		UNet2DModel model = new UNet2DModel(unet.config());
 		model.load(unet.loadWeights(manager));
+		unused(UNET + "/" + unet.configFile().getFileName(), model.unusedConfigKeys());
 		return model;
 	}
 
@@ -122,7 +133,30 @@ public final class UnconditionalModel {
 	 * {@code DDIMScheduler.from_config(folder's config)}, with {@code overrides} (or null) replacing its keys.
 	 */
 	public Scheduler scheduler(String className, JsonObject overrides) {
-		return Schedulers.create(className, schedulerConfig, overrides);
+		Scheduler s = Schedulers.create(className, schedulerConfig, overrides);
+		boolean own = className == null || className.equals(schedulerConfig.className());
+		if (own && (overrides == null || overrides.size() == 0)) {
+			// built from the folder's own config, which now knows which keys the scheduler read
+			unused(SCHEDULER + "/" + Paths.get(schedulerConfig.source()).getFileName(), schedulerConfig.unusedKeys());
+		}
+		return s;
+	}
+
+	/**
+	 * The config keys that the UNet and scheduler built so far ({@link #unet}, {@link #scheduler}) did not
+	 * read, by config file relative to the folder ({@code unet/config.json}, {@code scheduler/scheduler_config.json}):
+	 * keys this plugin does not support, for the Log.
+	 */
+	public Map<String, List<String>> unusedConfigKeys() {
+		Map<String, List<String>> out = new LinkedHashMap<>();
+		unused.forEach((file, keys) -> {
+			if (!keys.isEmpty()) out.put(file, Collections.unmodifiableList(new ArrayList<>(keys)));
+		});
+		return out;
+	}
+
+	private void unused(String file, List<String> keys) {
+		unused.computeIfAbsent(file, f -> new LinkedHashSet<>()).addAll(keys);
 	}
 
 	/** The folder's intensity mapping; percentile 1 / 99.8 % when it has no {@value #NORMALIZATION}. */

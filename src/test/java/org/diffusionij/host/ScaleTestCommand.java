@@ -10,7 +10,7 @@ import org.scijava.plugin.Plugin;
 /**
  * A test-only image command (its plugin index entry exists only on the test class path): multiplies the
  * image by {@code factor} into a new 32-bit image titled {@code title}, or fails with a message when
- * {@code fail} is set. It exercises every part of the image command convention through the hosts; nothing
+ * {@code fail} is set, or runs out of Java memory when {@code exhaust_memory} is set. It exercises every part of the image command convention through the hosts; nothing
  * is persisted, so tests leave no preferences behind.
  */
 @Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + ScaleTestCommand.LABEL, headless = true)
@@ -36,9 +36,16 @@ public class ScaleTestCommand extends DiffusionCommand {
 	@Parameter(persist = false)
 	private boolean fail;
 
+	@Parameter(persist = false)
+	private boolean exhaust_memory;
+
 	@Override
 	protected void execute() {
 		if (fail) throw new IllegalArgumentException("Failing on purpose: fail was set.");
+		if (exhaust_memory) {
+			long[] tooLarge = new long[Integer.MAX_VALUE]; // a real OutOfMemoryError from the VM, nothing allocated
+			tooLarge[0] = 1;
+		}
 		ImageProcessor ip = image.getProcessor().convertToFloat().duplicate();
 		for (int i = 0; i < repeat; i++) ip.multiply(factor);
 		result = new ImagePlus(title, ip);

@@ -38,4 +38,22 @@ class ConfigJsonTest {
 		assertFalse(c.has("norm_eps"));
 		assertTrue(c.has("my_new_option"));
 	}
+
+	@Test
+	void valuesOfTheWrongKindAreNamedWithTheFileAndKey() {
+		ConfigJson c = ConfigJson.parse("{\"sample_size\":\"large\",\"clip_sample\":7,\"block_out_channels\":" +
+			"[32,\"x\"],\"betas\":{\"a\":1},\"layers_per_block\":2.5,\"steps_offset\":\"1\"}", "scheduler.json");
+		assertEquals("scheduler.json: \"sample_size\" is \"large\", but it must be a whole number. Correct the value " +
+			"or download or copy the model folder again.", assertThrows(IllegalArgumentException.class,
+				() -> c.getInt("sample_size", 0)).getMessage());
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> c.getBoolean("clip_sample", true)).getMessage()
+			.contains("\"clip_sample\" is 7, but it must be true or false"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> c.getInts("block_out_channels", null))
+			.getMessage().contains("is [32,\"x\"], but it must be a list of whole numbers"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> c.getDoubles("betas", null)).getMessage()
+			.contains("must be a list of numbers"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> c.getInt("layers_per_block", 2)).getMessage()
+			.contains("is 2.5, but it must be a whole number"));
+		assertEquals(1, c.getInt("steps_offset", 0), "a number written as text, as Gson reads it");
+	}
 }

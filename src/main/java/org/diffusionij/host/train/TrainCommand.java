@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.host.DenoiseOptions;
 import org.diffusionij.host.DiffusionCommand;
+import org.diffusionij.host.OutputPaths;
+import org.diffusionij.host.UnusedConfigKeys;
 import org.diffusionij.io.ModelCatalog;
 import org.diffusionij.pipelines.CancelledException;
 import org.diffusionij.pipelines.Normalization;
@@ -139,6 +141,13 @@ public class TrainCommand extends DiffusionCommand {
 			throw new IllegalArgumentException("Set folder= to where the model is written.");
 		}
 		Path out = folder.toPath();
+		OutputPaths.checkNewFolder("folder", out);
+		if (image_folder != null && !image_folder.getPath().trim().isEmpty() &&
+			OutputPaths.inside(image_folder.toPath(), out))
+		{
+			throw new IllegalArgumentException("image_folder=" + image_folder + " lies in folder=" + out + ", which " +
+				"every checkpoint replaces; keep the training images in another folder.");
+		}
 		checkFolder(out);
 		TrainingSettings requested = settings();
 		requested.validate();
@@ -148,7 +157,11 @@ public class TrainCommand extends DiffusionCommand {
 			TrainingStart start;
 			if (resume) start = TrainingStart.resume(out, manager);
 			else if (init == null || init.trim().isEmpty()) start = null;
-			else start = TrainingStart.fineTune(UnconditionalModel.open("init", init), requested, manager);
+			else {
+				UnconditionalModel model = UnconditionalModel.open("init", init);
+				start = TrainingStart.fineTune(model, requested, manager);
+				UnusedConfigKeys.log(LABEL, model);
+			}
 			TrainingData data = readData(start == null ? Normalization.percentile() : start.normalization, start ==
 				null ? requested : start.settings);
 			if (start == null) start = TrainingStart.scratch(preset, data.channels(), requested, manager);
@@ -158,6 +171,7 @@ public class TrainCommand extends DiffusionCommand {
 
 	private void run(TrainingStart start, TrainingData data, Path out, NDManager manager) throws IOException {
 		DiffusionEngine.trainingThread();
+		checkChannels(start.unet.config().inChannels, data.channels());
 		Trainer trainer = new Trainer(start.unet, start.scheduler, data.planes, start.settings, manager);
 		double before = 0;
 		if (start.saved != null) {
@@ -248,6 +262,21 @@ public class TrainCommand extends DiffusionCommand {
 			throw new IllegalArgumentException(LABEL + " needs an open image or stack, or image_folder= with images.");
 		}
 		return TrainingData.of(image, normalization, noiseKeys);
+	}
+
+	/** The model's channels must be the images'; the message says how to make them agree. */
+	private void checkChannels(int model, int images) {
+		if (model == images) return;
+		String problem = "The model takes " + model + " channel(s) but the images have " + images +
+			(images == 3 ? " (RGB)" : "") + ". ";
+		if (resume) {
+			throw new IllegalArgumentException(problem + "resume=true continues the checkpoint's " + model +
+				"-channel model: train on images with " + model + " channel(s).");
+		}
+		String fix = model == 1 ? "Convert the images to grayscale (Image > Type > 8-bit) or split their channels " +
+			"(Image > Color > Split Channels) and train on one of them" : "Give images with " + model + " channels";
+		throw new IllegalArgumentException(problem + fix + ", or train a " + images + "-channel model from scratch " +
+			"(init=[] preset=small).");
 	}
 
 	/** Resume needs a checkpoint; a fresh run needs an empty or new folder, since checkpoints replace it. */

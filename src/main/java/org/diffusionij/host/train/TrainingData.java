@@ -7,6 +7,8 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.diffusionij.host.HeapCheck;
+import org.diffusionij.host.ImageHeader;
 import org.diffusionij.host.ImageTensors;
 import org.diffusionij.pipelines.DenoiseSettings;
 import org.diffusionij.pipelines.Normalization;
@@ -54,6 +56,7 @@ public final class TrainingData {
 		File[] files = folder.listFiles(f -> f.isFile() && !f.getName().startsWith("."));
 		if (files == null) throw new IllegalArgumentException("image_folder=" + folder + " is not a folder.");
 		Arrays.sort(files);
+		requireHeap(folder, files);
 		List<PatchSampler.Plane> planes = new ArrayList<>();
 		List<Double> sigmas = new ArrayList<>();
 		int images = 0;
@@ -68,6 +71,24 @@ public final class TrainingData {
 		}
 		if (planes.isEmpty()) throw new IllegalArgumentException("image_folder=" + folder + " holds no images.");
 		return new TrainingData(planes, describe(folder.getName(), planes, normalization, images, noise, sigmas));
+	}
+
+	/**
+	 * Refuses a folder whose images would not fit in the heap, from their headers: every plane is kept as floats
+	 * (4 bytes a pixel), and one image at a time is opened and copied twice more while it is read.
+	 */
+	private static void requireHeap(File folder, File[] files) {
+		long kept = 0, reading = 0, largestPlane = 0;
+		for (File f : files) {
+			ImageHeader h = ImageHeader.read(f);
+			if (h == null) continue;
+			long plane = HeapCheck.times(h.width, h.height), pixels = HeapCheck.times(plane, h.planes);
+			kept = HeapCheck.plus(kept, HeapCheck.times(pixels, Float.BYTES));
+			reading = Math.max(reading, HeapCheck.plus(h.bytes(), HeapCheck.times(pixels, 2L * Float.BYTES)));
+			largestPlane = Math.max(largestPlane, plane);
+		}
+		HeapCheck.require("image_folder=" + folder + " (" + files.length + " files)", largestPlane, HeapCheck.plus(kept,
+			reading), "to train on");
 	}
 
 	public int channels() {

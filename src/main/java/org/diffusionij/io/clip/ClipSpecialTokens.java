@@ -2,10 +2,7 @@ package org.diffusionij.io.clip;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.diffusionij.io.JsonFiles;
 
 /**
  * The special tokens of a CLIP tokenizer folder ({@code bos}, {@code eos}, {@code unk}, {@code pad}), its other
@@ -175,13 +173,6 @@ public final class ClipSpecialTokens {
 
 	private static JsonObject readOptional(Path file) throws IOException {
 		if (!Files.isRegularFile(file)) return new JsonObject();
-		try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-			JsonElement e = JsonParser.parseReader(r);
-			if (!e.isJsonObject()) throw new IOException(file + " is not a JSON object.");
-			return e.getAsJsonObject();
-		}
-		catch (com.google.gson.JsonParseException e) {
-			throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
-		}
+		return JsonFiles.readObject(file, "a JSON object");
 	}
 }

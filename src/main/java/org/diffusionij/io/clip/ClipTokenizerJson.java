@@ -3,15 +3,14 @@ package org.diffusionij.io.clip;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.diffusionij.io.JsonFiles;
 
 /**
  * Builds the Hugging Face {@code tokenizer.json} of a CLIP tokenizer from the {@code vocab.json} and
@@ -35,14 +34,7 @@ public final class ClipTokenizerJson {
 	/** The vocabulary of {@code vocab.json} (token to id). */
 	public static JsonObject readVocab(Path file) throws IOException {
 		requireFile(file);
-		try {
-			JsonElement e = JsonParser.parseString(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
-			if (!e.isJsonObject()) throw new IOException(file + " is not a JSON object of token ids.");
-			return e.getAsJsonObject();
-		}
-		catch (com.google.gson.JsonParseException e) {
-			throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
-		}
+		return JsonFiles.readObject(file, "a JSON object of token ids");
 	}
 
 	/**

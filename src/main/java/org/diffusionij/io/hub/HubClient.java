@@ -2,11 +2,14 @@ package org.diffusionij.io.hub;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,20 +26,64 @@ import java.util.regex.Pattern;
  * ({@code /api/models/{id}/tree/{revision}?recursive=true}), and fetch one file, optionally from a byte offset
  * ({@code /{id}/resolve/{revision}/{path}} with a Range header). The endpoint comes from {@code HF_ENDPOINT}
  * (default {@code https://huggingface.co}) and a token from {@code HF_TOKEN}, as in huggingface_hub.
+ * <p>
+ * <b>The token.</b> It is sent only to the endpoint itself (same scheme, host and port), so redirects are
+ * followed here rather than by the HTTP client, and a redirect to another host (the Hub's file CDN, say) goes
+ * without it. A token is never sent in clear text: an endpoint with a token must be https, except on a
+ * loopback address (a local mirror or test server).
  */
 public final class HubClient {
 
 	private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
+	private static final int MAX_REDIRECTS = 10;
 
 	private final String endpoint;
+	private final URI origin;
 	private final String token;
 	private final HttpClient http;
 
+	/**
+	 * @throws IllegalArgumentException when the endpoint is no http(s) address, or a token would go to it in
+	 *           clear text (plain http to an address other than loopback)
+	 */
 	public HubClient(String endpoint, String token) {
 		this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
 		this.token = token == null || token.isEmpty() ? null : token;
-		this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+		try {
+			this.origin = URI.create(this.endpoint);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("endpoint=" + endpoint + " is not a web address such as " +
+				"https://huggingface.co.");
+		}
+		String scheme = origin.getScheme() == null ? "" : origin.getScheme().toLowerCase(Locale.ROOT);
+		if (!(scheme.equals("https") || scheme.equals("http")) || origin.getHost() == null) {
+			throw new IllegalArgumentException("endpoint=" + endpoint + " is not an http or https address such as " +
+				"https://huggingface.co.");
+		}
+		if (this.token != null && scheme.equals("http") && !isLoopback(origin.getHost())) {
+			throw new IllegalArgumentException("HF_TOKEN is set, and endpoint=" + this.endpoint + " would carry it in " +
+				"clear text (plain http): use an https:// address, or unset HF_TOKEN for a mirror that needs none.");
+		}
+		this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
 			.connectTimeout(Duration.ofSeconds(30)).build();
+	}
+
+	/** Whether {@code host} is a loopback name or address literal (no name is looked up). */
+	static boolean isLoopback(String host) {
+		String h = host.toLowerCase(Locale.ROOT);
+		if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+		if (h.equals("localhost") || h.endsWith(".localhost")) return true;
+		if (h.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return h.startsWith("127.");
+		if (h.contains(":")) {
+			try {
+				return InetAddress.getByName(h).isLoopbackAddress(); // an IPv6 literal: parsed, not looked up
+			}
+			catch (UnknownHostException e) {
+				return false;
+			}
+		}
+		return false;
 	}
 
 	/** A client configured from the environment like huggingface_hub ({@code HF_ENDPOINT}, {@code HF_TOKEN}). */
@@ -50,26 +98,44 @@ public final class HubClient {
 		List<HubFile> files = new ArrayList<>();
 		String url = endpoint + "/api/models/" + repoId + "/tree/" + encode(revision) + "?recursive=true";
 		while (url != null) {
-			HttpResponse<String> r = send(request(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> r = send(url, null, HttpResponse.BodyHandlers.ofString());
 			check(r.statusCode(), repoId, "the file list");
-			JsonElement body = JsonParser.parseString(r.body());
-			if (!body.isJsonArray()) throw new IOException("The Hub answered the file list of " + repoId + " with " +
-				"something other than a list; is " + endpoint + " a Hugging Face Hub?");
-			for (JsonElement e : body.getAsJsonArray()) addFile(files, e.getAsJsonObject());
+			JsonElement body;
+			try {
+				body = JsonParser.parseString(r.body());
+			}
+			catch (JsonParseException e) {
+				body = null;
+			}
+			if (body == null || !body.isJsonArray()) throw new IOException("The Hub answered the file list of " +
+				repoId + " with something other than a list; is " + endpoint + " a Hugging Face Hub?");
+			for (JsonElement e : body.getAsJsonArray()) addFile(files, e, repoId);
 			url = r.headers().firstValue("Link").map(HubClient::nextLink).orElse(null);
 		}
 		return files;
 	}
 
-	private static void addFile(List<HubFile> files, JsonObject o) {
-		if (!"file".equals(o.get("type").getAsString())) return;
-		String sha256 = null;
-		if (o.has("lfs") && o.get("lfs").isJsonObject()) {
-			JsonObject lfs = o.getAsJsonObject("lfs");
-			sha256 = lfs.has("oid") ? lfs.get("oid").getAsString() : lfs.get("sha256").getAsString();
+	private static void addFile(List<HubFile> files, JsonElement e, String repoId) throws IOException {
+		try {
+			JsonObject o = e.getAsJsonObject();
+			if (!"file".equals(o.get("type").getAsString())) return;
+			String sha256 = null;
+			if (o.has("lfs") && o.get("lfs").isJsonObject()) {
+				JsonObject lfs = o.getAsJsonObject("lfs");
+				JsonElement hash = lfs.has("oid") ? lfs.get("oid") : lfs.get("sha256");
+				sha256 = hash == null || hash.isJsonNull() ? null : hash.getAsString().replaceFirst("^sha256:", "");
+			}
+			String oid = o.has("oid") && !o.get("oid").isJsonNull() ? o.get("oid").getAsString() : null;
+			files.add(new HubFile(o.get("path").getAsString(), o.get("size").getAsLong(), sha256, oid));
 		}
-		String oid = o.has("oid") ? o.get("oid").getAsString() : null;
-		files.add(new HubFile(o.get("path").getAsString(), o.get("size").getAsLong(), sha256, oid));
+		catch (RuntimeException x) {
+			throw new IOException("The Hub's file list of " + repoId + " has an entry without a path, type or size: " +
+				shorten(String.valueOf(e)) + ".");
+		}
+	}
+
+	private static String shorten(String s) {
+		return s.length() > 120 ? s.substring(0, 117) + "..." : s;
 	}
 
 	/**
@@ -81,9 +147,8 @@ public final class HubClient {
 	{
 		checkRepoId(repoId);
 		String url = endpoint + "/" + repoId + "/resolve/" + encode(revision) + "/" + encodePath(path);
-		HttpRequest.Builder b = request(url).GET();
-		if (offset > 0) b.header("Range", "bytes=" + offset + "-");
-		HttpResponse<InputStream> r = send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+		HttpResponse<InputStream> r = send(url, offset > 0 ? "bytes=" + offset + "-" : null, HttpResponse.BodyHandlers
+			.ofInputStream());
 		if (r.statusCode() != 200 && r.statusCode() != 206) {
 			r.body().close();
 			check(r.statusCode(), repoId, path);
@@ -91,29 +156,69 @@ public final class HubClient {
 		return r;
 	}
 
-	private HttpRequest.Builder request(String url) {
-		HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
-			.header("User-Agent", "diffusion-for-imagej");
-		if (token != null) b.header("Authorization", "Bearer " + token);
-		return b;
+	/**
+	 * GETs {@code url}, following redirects (at most {@value #MAX_REDIRECTS}); the token goes only to the
+	 * endpoint's own origin.
+	 *
+	 * @param range a Range header value, or null
+	 */
+	private <T> HttpResponse<T> send(String url, String range, HttpResponse.BodyHandler<T> handler)
+		throws IOException
+	{
+		URI uri = URI.create(url);
+		for (int hop = 0;; hop++) {
+			HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("User-Agent",
+				"diffusion-for-imagej").GET();
+			if (range != null) b.header("Range", range);
+			if (token != null && sameOrigin(uri, origin)) b.header("Authorization", "Bearer " + token);
+			HttpResponse<T> r = sendOnce(b.build(), handler);
+			int status = r.statusCode();
+			if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) return r;
+			if (r.body() instanceof InputStream) ((InputStream) r.body()).close();
+			String location = r.headers().firstValue("Location").orElse(null);
+			if (location == null || hop == MAX_REDIRECTS) {
+				throw new IOException(endpoint + " answered HTTP " + status + (location == null ? " without a Location"
+					: " after " + MAX_REDIRECTS + " redirects") + " for " + uri.getPath() + ".");
+			}
+			uri = uri.resolve(location.trim());
+			String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+			if (!scheme.equals("https") && !scheme.equals("http")) {
+				throw new IOException(endpoint + " redirected to " + uri + ", which is no web address.");
+			}
+		}
 	}
 
-	private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException {
+	/** Same scheme, host and port: where the token may go. */
+	static boolean sameOrigin(URI a, URI b) {
+		return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null && a.getHost().equalsIgnoreCase(b
+			.getHost()) && port(a) == port(b);
+	}
+
+	private static int port(URI u) {
+		return u.getPort() >= 0 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+	}
+
+	private <T> HttpResponse<T> sendOnce(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException {
 		try {
 			return http.send(req, handler);
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
-			throw new IOException("Download interrupted.", e);
+			throw new DownloadInterruptedException("Download interrupted; run it again to resume.", e);
 		}
 		catch (IOException e) {
-			throw new IOException("Could not reach " + endpoint + " (" + e.getMessage() + "). Check the internet " +
-				"connection or proxy, or download the folder elsewhere and choose it as a local model.", e);
+			throw new DownloadInterruptedException("Could not reach " + req.uri().getHost() + " (" + e.getMessage() +
+				"). Check the internet connection or proxy and run it again to resume, or download the folder " +
+				"elsewhere and choose it as a local model.", e);
 		}
 	}
 
 	private void check(int status, String repoId, String what) throws IOException {
 		if (status == 200 || status == 206) return;
+		if (status == 429 || status >= 500) {
+			throw new DownloadInterruptedException("The Hub answered HTTP " + status + " for " + what + " of " + repoId +
+				" (busy or unavailable); run the download again later to resume.", null);
+		}
 		if (status == 401 || status == 403) {
 			throw new IOException("The Hub refused " + what + " of " + repoId + " (HTTP " + status + "). Gated or " +
 				"private models need you to accept the licence on the model page and set HF_TOKEN.");

@@ -52,7 +52,7 @@ public final class Ema {
 	public void restore(Map<String, NDArray> saved) {
 		saved.forEach((k, a) -> {
 			NDArray s = shadow.get(k);
-			if (s != null) s.set(a.toFloatArray());
+			if (s != null) InPlace.copy(s, a, k);
 		});
 	}
 }

@@ -44,8 +44,10 @@ public final class PatchSampler {
 		int c = planes.get(0).channels;
 		for (Plane p : planes) {
 			if (p.height < patch || p.width < patch) {
+				int side = Math.min(p.width, p.height);
 				throw new IllegalArgumentException("Patch size " + patch + " is larger than an image (" + p.width + "×" +
-					p.height + "); choose patch ≤ " + Math.min(p.width, p.height) + ".");
+					p.height + "); " + (side >= 8 ? "choose patch=" + side / 8 * 8 + " or less (patch is a multiple of 8)"
+						: "patch is a multiple of 8 and at least 8, so training needs images of at least 8×8 pixels") + ".");
 			}
 			if (p.channels != c) throw new IllegalArgumentException("All images must have the same channel count.");
 		}

@@ -176,7 +176,7 @@ public final class Trainer {
 	public void restore(long savedStep, Map<String, NDArray> weights, Map<String, NDArray> emaWeights,
 		Map<String, NDArray> optimizerState, TrainingHistory savedHistory)
 	{
-		weights.forEach((k, a) -> params.get(k).set(a.toFloatArray()));
+		weights.forEach((k, a) -> InPlace.copy(params.get(k), a, k));
 		ema.restore(emaWeights);
 		optimizerState.values().forEach(a -> a.attach(manager));
 		optimizer.restore(optimizerState, savedStep);

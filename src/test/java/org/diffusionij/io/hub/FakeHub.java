@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 
 /**
  * A Hugging Face Hub stand-in on loopback serving one repository from a local folder, with the tree API,
- * the resolve endpoint, Range requests, and switches to cut a transfer short or corrupt a file.
+ * the resolve endpoint, Range requests, and switches to cut a transfer short, corrupt or lengthen a file, list
+ * files without hashes, and redirect file requests elsewhere (as the Hub sends LFS files to its CDN). It
+ * records the Authorization header of every request.
  */
 final class FakeHub implements AutoCloseable {
 
@@ -29,6 +31,13 @@ final class FakeHub implements AutoCloseable {
 	volatile long cutAfterBytes = -1;
 	volatile String corrupt;
 	volatile String requiredToken;
+	/** When set, file requests are answered with a redirect to this address plus the request's path. */
+	volatile String redirectTo;
+	volatile boolean omitHashes;
+	/** A file served with more bytes than the listing says. */
+	volatile String lengthen;
+	/** "path Authorization-header-or-none" for every request. */
+	final List<String> authorizations = java.util.Collections.synchronizedList(new ArrayList<>());
 	private final HttpServer server;
 
 	FakeHub(String repo, Path folder) throws IOException {
@@ -49,6 +58,13 @@ final class FakeHub implements AutoCloseable {
 
 	private void handle(HttpExchange ex) throws IOException {
 		String path = ex.getRequestURI().getPath();
+		String auth = ex.getRequestHeaders().getFirst("Authorization");
+		authorizations.add(path + " " + (auth == null ? "none" : auth));
+		if (redirectTo != null && path.contains("/resolve/")) {
+			ex.getResponseHeaders().add("Location", redirectTo + ex.getRequestURI().getRawPath());
+			reply(ex, 302, new byte[0]);
+			return;
+		}
 		if (requiredToken != null &&
 			!("Bearer " + requiredToken).equals(ex.getRequestHeaders().getFirst("Authorization")))
 		{
@@ -67,6 +83,7 @@ final class FakeHub implements AutoCloseable {
 	private void serve(HttpExchange ex, String name) throws IOException {
 		byte[] data = files.get(name).clone();
 		if (name.equals(corrupt)) data[data.length / 2] ^= 1;
+		if (name.equals(lengthen)) data = java.util.Arrays.copyOf(data, data.length + 1000);
 		String range = ex.getRequestHeaders().getFirst("Range");
 		int from = 0;
 		if (range != null) {
@@ -93,6 +110,10 @@ final class FakeHub implements AutoCloseable {
 			o.addProperty("type", "file");
 			o.addProperty("path", e.getKey());
 			o.addProperty("size", e.getValue().length);
+			if (omitHashes) {
+				a.add(o);
+				continue;
+			}
 			try {
 				Path tmp = Files.createTempFile("hub", ".bin");
 				Files.write(tmp, e.getValue());
