@@ -19,7 +19,8 @@ import org.scijava.plugin.Plugin;
  * open are listed in the Log and skipped. The model is loaded once for the whole folder; the status bar names
  * the file and its progress.
  */
-@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + DenoiseFolderCommand.LABEL, headless = true)
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + DenoiseFolderCommand.LABEL, headless = true,
+	visible = false)
 public class DenoiseFolderCommand extends DenoiseParameters {
 
 	/** The menu label, which is also the name in {@code run("Denoise Folder", "…")}. */

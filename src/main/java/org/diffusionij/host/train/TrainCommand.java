@@ -50,57 +50,61 @@ import org.scijava.plugin.Plugin;
  * refused (a checkpoint replaces the whole folder); bad settings and unsuitable images are refused before
  * anything is written.
  */
-@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + TrainCommand.LABEL, headless = true)
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + TrainCommand.LABEL, headless = true, visible = false)
 public class TrainCommand extends DiffusionCommand {
 
 	public static final String LABEL = "Train Diffusion on Stack";
 
-	@Parameter(label = DiffusionCommand.IMAGE, required = false)
+	@Parameter(persist = false, label = DiffusionCommand.IMAGE, required = false)
 	private ImagePlus image;
 
-	@Parameter(label = "folder", style = "directory", description = "Where the trained model is written.")
+	@Parameter(persist = false, label = "folder", style = "directory",
+		description = "Where the trained model is written.")
 	private File folder;
 
-	@Parameter(label = "init", required = false, description = "Model to fine-tune: a bundled model's name or a " +
+	@Parameter(persist = false, label = "init", required = false,
+		description = "Model to fine-tune: a bundled model's name or a " +
 		"model folder. Empty: train from scratch with the preset.")
 	private String init = ModelCatalog.DEFAULT_DENOISER;
 
-	@Parameter(label = "preset", choices = { "small", "medium", "large" }, description = "Network size when " +
+	@Parameter(persist = false, label = "preset", choices = { "small", "medium", "large" },
+		description = "Network size when " +
 		"training from scratch (init empty):\nsmall: channels 32/64/128, no attention (fast on CPU)\nmedium: " +
 		"channels 64/128/128/256, attention at 1/8 resolution\nlarge: channels 64/128/256/256, attention at 1/4 " +
 		"and 1/8 (GPU)")
 	private String preset = "small";
 
-	@Parameter(label = "steps", min = "1")
+	@Parameter(persist = false, label = "steps", min = "1")
 	private long steps = 1000;
 
-	@Parameter(label = "batch", min = "1")
+	@Parameter(persist = false, label = "batch", min = "1")
 	private int batch = 8;
 
-	@Parameter(label = "patch", min = "8", stepSize = "8")
+	@Parameter(persist = false, label = "patch", min = "8", stepSize = "8")
 	private int patch = 64;
 
-	@Parameter(label = "lr")
+	@Parameter(persist = false, label = "lr")
 	private double lr = 2e-4;
 
-	@Parameter(label = "prediction", choices = { "epsilon", "v_prediction" })
+	@Parameter(persist = false, label = "prediction", choices = { "epsilon", "v_prediction" })
 	private String prediction = "epsilon";
 
-	@Parameter(label = "seed")
+	@Parameter(persist = false, label = "seed")
 	private long seed = 0;
 
-	@Parameter(label = "resume", description = "Continue the checkpoint in folder.")
+	@Parameter(persist = false, label = "resume", description = "Continue the checkpoint in folder.")
 	private boolean resume = false;
 
-	@Parameter(label = "checkpoint_every", min = "1")
+	@Parameter(persist = false, label = "checkpoint_every", min = "1")
 	private long checkpoint_every = 500;
 
-	@Parameter(label = "device", description = "cpu, gpu, gpu:N or auto.")
+	@Parameter(persist = false, label = "device", description = "cpu, gpu, gpu:N or auto.")
 	private String device = "cpu";
 
-	@Parameter(label = "image_folder", required = false, style = "directory",
+	// text, not a File: an empty File input would open a folder chooser when a macro omits the key
+	@Parameter(persist = false, label = "image_folder", required = false,
 		description = "Train on every image in this folder instead of the active image (for macros).")
-	private File image_folder;
+	private String image_folder = "";
 
 	@Override
 	protected void execute() {
@@ -206,8 +210,8 @@ public class TrainCommand extends DiffusionCommand {
 	}
 
 	private TrainingData readData(Normalization normalization) {
-		if (image_folder != null && !image_folder.getPath().trim().isEmpty()) {
-			return TrainingData.ofFolder(image_folder, normalization);
+		if (image_folder != null && !image_folder.trim().isEmpty()) {
+			return TrainingData.ofFolder(new File(image_folder), normalization);
 		}
 		if (image == null) {
 			throw new IllegalArgumentException(LABEL + " needs an open image or stack, or image_folder= with images.");
