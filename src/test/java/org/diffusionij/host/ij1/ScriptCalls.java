@@ -15,14 +15,15 @@ public final class ScriptCalls {
 	/**
 	 * Opens {@code path} without showing it (so it is not the current image) and runs
 	 * {@code IJ.run(imp, "Scale Test Image", options)} on it, as a Groovy or Jython script does; returns the
-	 * first pixel of the given image and of the image titled {@code title} afterwards, and the number of open
-	 * images, e.g. {@code "10.0 20.0 2"}.
+	 * first pixel of the given image and of the image titled {@code title} afterwards, the number of open
+	 * images and the title of the current image, e.g. {@code "10.0 20.0 2 from-script"}.
 	 */
 	public static String runOnImage(String path, String options, String title) {
 		ImagePlus imp = IJ.openImage(path);
 		IJ.run(imp, "Scale Test Image", options);
 		ImagePlus result = WindowManager.getImage(title);
+		ImagePlus current = WindowManager.getCurrentImage();
 		return imp.getProcessor().getf(0) + " " + (result == null ? "none" : String.valueOf(result.getProcessor()
-			.getf(0))) + " " + WindowManager.getImageCount();
+			.getf(0))) + " " + WindowManager.getImageCount() + " " + (current == null ? "none" : current.getTitle());
 	}
 }
