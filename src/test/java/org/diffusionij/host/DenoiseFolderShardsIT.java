@@ -27,15 +27,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A SLURM job array as the README's sbatch script runs it: three shards of Denoise Folder over one folder, as
- * three launcher processes ({@code java -cp "jar:jars/*" org.diffusionij.host.Launcher --run "Denoise Folder"
- * …}) started at once with the array task variables SLURM sets for {@code --array=1-3}. One is killed
- * (SIGKILL) right after its first result appears; its rerun with {@code skip_existing=true} completes the set.
- * Every image is written exactly once, and no result file is ever half-written.
+ * The README's SLURM job array script (docs/cluster/denoise-folder-cpu.sbatch) run as SLURM runs it for
+ * {@code --array=1-3}: three tasks at once, each a shell running the script with the array task variables, each
+ * a launcher process ({@code java -cp "jar:jars/*" org.diffusionij.host.Launcher --run "Denoise Folder" …})
+ * denoising its part of one folder. One task is killed (SIGKILL) right after its first result appears; the array
+ * submitted again completes the set, the finished parts doing nothing. Every image is written exactly once, and
+ * no result file is ever half-written.
  */
 class DenoiseFolderShardsIT {
 
 	private static final int SHARDS = 3, IMAGES = 12;
+	private static final Path SCRIPT = Paths.get("docs/cluster/denoise-folder-cpu.sbatch").toAbsolutePath();
 	private static final Pattern DENOISED = Pattern.compile("Denoise Image (crop\\d+\\.png): ");
 
 	@TempDir
@@ -53,21 +55,13 @@ class DenoiseFolderShardsIT {
 			new FileSaver(new ImagePlus(name, camera.crop())).saveAsPng(in.resolve(name).toString());
 			expected.add(String.format("crop%02d-denoised.tif", i));
 		}
-		String options = "input_folder=[" + in + "] output_folder=[" + out + "] sigma=10 skip_existing=true " +
-			"model=[" + Paths.get("models/denoise-gray").toAbsolutePath() + "]";
-
 		// --array=1-3: task ids 1, 2, 3; the one with id 2 (part 1/3) is killed after its first result
 		List<Process> shards = new ArrayList<>();
 		List<File> logs = new ArrayList<>();
 		for (int id = 1; id <= SHARDS; id++) {
-			Map<String, String> env = new HashMap<>();
-			env.put("SLURM_ARRAY_TASK_ID", "" + id);
-			env.put("SLURM_ARRAY_TASK_COUNT", "" + SHARDS);
-			env.put("SLURM_ARRAY_TASK_MIN", "1");
-			env.put("SLURM_ARRAY_TASK_MAX", "" + SHARDS);
-			File log = dir.resolve("shard" + id + ".log").toFile();
+			File log = dir.resolve("task" + id + ".log").toFile();
 			logs.add(log);
-			shards.add(launch(options, env, log));
+			shards.add(task(id, in, out, log));
 		}
 		Set<String> victimsFiles = new TreeSet<>();
 		for (int i = 1; i < IMAGES; i += SHARDS) victimsFiles.add(String.format("crop%02d-denoised.tif", i));
@@ -94,11 +88,25 @@ class DenoiseFolderShardsIT {
 			visibleNames(out));
 		Map<String, String> before = identities(out, visibleNames(out));
 
-		File rerunLog = dir.resolve("rerun.log").toFile();
-		Process rerun = launch(options + " shard=1/3", new HashMap<>(), rerunLog);
-		assertTrue(rerun.waitFor(240, TimeUnit.SECONDS), "the rerun did not finish");
-		assertEquals(0, rerun.exitValue(), read(rerunLog));
-		String rerunText = read(rerunLog);
+		// the same array submitted again: three tasks at once
+		List<Process> again = new ArrayList<>();
+		List<File> againLogs = new ArrayList<>();
+		for (int id = 1; id <= SHARDS; id++) {
+			againLogs.add(dir.resolve("rerun" + id + ".log").toFile());
+			again.add(task(id, in, out, againLogs.get(id - 1)));
+		}
+		List<String> reruns = new ArrayList<>();
+		for (int s = 0; s < SHARDS; s++) {
+			assertTrue(again.get(s).waitFor(240, TimeUnit.SECONDS), "part " + s + " of the rerun did not finish");
+			assertEquals(0, again.get(s).exitValue(), read(againLogs.get(s)));
+			reruns.add(read(againLogs.get(s)));
+		}
+		for (int s : new int[] { 0, 2 }) {
+			assertTrue(reruns.get(s).contains("Denoise Folder: shard " + s + "/3, 4 of " + IMAGES + " files, 4 done " +
+				"already"), reruns.get(s));
+			assertEquals(new TreeSet<String>(), denoised(reruns.get(s)), "a finished part does nothing");
+		}
+		String rerunText = reruns.get(1);
 		assertTrue(rerunText.contains("Denoise Folder: shard 1/3, 4 of " + IMAGES + " files, " + (4 - missing.size()) +
 			" done already"), rerunText);
 
@@ -122,17 +130,28 @@ class DenoiseFolderShardsIT {
 		}
 	}
 
-	/** The README's command line, with the malloc limit already set so the launcher runs in this process. */
-	private static Process launch(String options, Map<String, String> env, File log) throws IOException {
+	/**
+	 * One array task: the sbatch script run by bash with the variables SLURM sets for task {@code id} of
+	 * {@code --array=1-3}, the built jar, and the malloc limit already set so the launcher runs in the script's
+	 * process (exec), which SIGKILL then ends.
+	 */
+	private static Process task(int id, Path in, Path out, File log) throws IOException {
 		Path jar = Paths.get(System.getProperty("diffusionij.jar", "target/none.jar"));
 		Path jars = Paths.get(System.getProperty("diffusionij.jars", "target/jars"));
 		assertTrue(Files.isRegularFile(jar), "the plugin jar is built first (mvn verify): " + jar);
-		String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder pb = new ProcessBuilder(Arrays.asList(java, "-cp", jar + File.pathSeparator + jars +
-			File.separator + "*", "org.diffusionij.host.Launcher", "--run", DenoiseFolderCommand.LABEL, options));
-		for (String k : new ArrayList<>(pb.environment().keySet())) if (k.startsWith("SLURM_")) pb.environment().remove(k);
-		pb.environment().putAll(env);
-		pb.environment().put("MALLOC_ARENA_MAX", "1");
+		ProcessBuilder pb = new ProcessBuilder("bash", SCRIPT.toString());
+		Map<String, String> env = pb.environment();
+		for (String k : new ArrayList<>(env.keySet())) if (k.startsWith("SLURM_")) env.remove(k);
+		env.put("SLURM_ARRAY_TASK_ID", "" + id);
+		env.put("SLURM_ARRAY_TASK_COUNT", "" + SHARDS);
+		env.put("SLURM_ARRAY_TASK_MIN", "1");
+		env.put("SLURM_ARRAY_TASK_MAX", "" + SHARDS);
+		env.put("JAR", jar.toAbsolutePath().toString());
+		env.put("JARS", jars.toAbsolutePath().toString());
+		env.put("IN", in.toString());
+		env.put("OUT", out.toString());
+		env.put("MALLOC_ARENA_MAX", "1");
+		env.put("PATH", Paths.get(System.getProperty("java.home"), "bin") + File.pathSeparator + env.get("PATH"));
 		return pb.redirectErrorStream(true).redirectOutput(log).start();
 	}
 
