@@ -13,13 +13,13 @@ import org.scijava.plugin.Plugin;
  * The settings and the noise level of each plane go to the result's Info and the Log. With
  * {@code reference=FILE} (the clean image, same size) the PSNR of the input and of the result is logged.
  */
-@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + DenoiseCommand.LABEL, headless = true)
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + DenoiseCommand.LABEL, headless = true, visible = false)
 public class DenoiseCommand extends DenoiseParameters {
 
 	/** The menu label, which is also the name in {@code run("Denoise Image", "…")}. */
 	public static final String LABEL = "Denoise Image";
 
-	@Parameter(label = IMAGE)
+	@Parameter(persist = false, label = IMAGE)
 	private ImagePlus image;
 
 	@Parameter(type = ItemIO.OUTPUT, label = RESULT)

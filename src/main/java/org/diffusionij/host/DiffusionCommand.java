@@ -24,6 +24,12 @@ import org.scijava.ui.UIService;
  * ({@code steps}, {@code tile_size}), because ImageJ compares macro keys in lower case and Fiji maps a macro
  * key onto the input of the same name. A command that takes the active image names it {@value #IMAGE}; one that
  * returns an image names it {@value #RESULT}, which the hosts show or save.
+ * <p>
+ * Every command is declared {@code @Plugin(type = Command.class, menuPath = MENU + LABEL, headless = true,
+ * visible = false)} with {@code persist = false} on every key, and has a {@code plugins.config} entry of the
+ * same label: invisible, imagej-legacy leaves it out of ImageJ 1's menus, so Fiji too runs the
+ * {@code plugins.config} entry ({@link org.diffusionij.host.ij1.DiffusionPlugIn}) and every host reads a macro
+ * line the same way.
  */
 public abstract class DiffusionCommand implements Command, Cancelable {
 

@@ -26,27 +26,30 @@ import org.scijava.widget.FileWidget;
  * folder as its model. {@code endpoint} points at a Hub mirror (default {@code HF_ENDPOINT}, else
  * huggingface.co); a token is read from {@code HF_TOKEN}.
  */
-@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + DownloadModelCommand.LABEL, headless = true)
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + DownloadModelCommand.LABEL, headless = true,
+	visible = false)
 public class DownloadModelCommand extends DiffusionCommand {
 
 	/** The menu label, which is also the name in {@code run("Download Model from Hub", "...")}. */
 	public static final String LABEL = "Download Model from Hub";
 
 
-	@Parameter(description = "Hub repository, e.g. stabilityai/stable-diffusion-2-1-base")
+	@Parameter(persist = false, description = "Hub repository, e.g. stabilityai/stable-diffusion-2-1-base")
 	private String id = "";
 
-	@Parameter(description = "Branch, tag or commit")
+	@Parameter(persist = false, description = "Branch, tag or commit")
 	private String revision = "main";
 
-	@Parameter(required = false, description = "fp16 for half-precision weights (half the download), or empty")
+	@Parameter(persist = false, required = false,
+		description = "fp16 for half-precision weights (half the download), or empty")
 	private String variant = "";
 
-	@Parameter(required = false, style = FileWidget.DIRECTORY_STYLE,
+	@Parameter(persist = false, required = false, style = FileWidget.DIRECTORY_STYLE,
 		description = "Where the model goes; empty: ~/.diffusionij/models/<owner>--<name>")
 	private File folder = new File("");
 
-	@Parameter(required = false, description = "Hub address (a mirror); empty: HF_ENDPOINT or huggingface.co")
+	@Parameter(persist = false, required = false,
+		description = "Hub address (a mirror); empty: HF_ENDPOINT or huggingface.co")
 	private String endpoint = "";
 
 	@Override

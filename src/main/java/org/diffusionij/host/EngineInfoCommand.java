@@ -10,7 +10,8 @@ import org.scijava.plugin.Plugin;
  * DJL versions, libtorch location, device, threads, the oneDNN guard's state, memory, Java) to ImageJ's Log
  * window; without a window (headless, the launcher) the same text goes to standard output.
  */
-@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + EngineInfoCommand.LABEL, headless = true)
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + EngineInfoCommand.LABEL, headless = true,
+	visible = false)
 public class EngineInfoCommand extends DiffusionCommand {
 
 	/** The menu label, which is also the name in {@code run("Diffusion Engine Info")}. */

@@ -40,7 +40,8 @@ import org.scijava.widget.FileWidget;
  * run whose estimated memory exceeds the free memory (physical on the CPU, the GPU's own on a GPU) is refused,
  * naming the largest size that fits.
  */
-@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + GenerateFromPromptCommand.LABEL, headless = true)
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + GenerateFromPromptCommand.LABEL, headless = true,
+	visible = false)
 public class GenerateFromPromptCommand extends DiffusionCommand {
 
 	/** The menu label, which is also the name in {@code run("Generate from Prompt", "...")}. */
@@ -50,47 +51,49 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 	static final String MODEL_PREF = "diffusionij.generate.model";
 
 
-	@Parameter(label = DiffusionCommand.IMAGE, required = false)
+	@Parameter(persist = false, label = DiffusionCommand.IMAGE, required = false)
 	private ImagePlus image;
 
-	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "A diffusers Stable Diffusion folder")
+	@Parameter(persist = false, style = FileWidget.DIRECTORY_STYLE, description = "A diffusers Stable Diffusion folder")
 	private File model = new File(Prefs.get(MODEL_PREF, ""));
 
-	@Parameter
+	@Parameter(persist = false)
 	private String prompt = "";
 
-	@Parameter(required = false, description = "What the image should not show")
+	@Parameter(persist = false, required = false, description = "What the image should not show")
 	private String negative = "";
 
-	@Parameter(description = "A multiple of 8; ignored when starting from an image")
+	@Parameter(persist = false, description = "A multiple of 8; ignored when starting from an image")
 	private int width = 512;
 
-	@Parameter(description = "A multiple of 8; ignored when starting from an image")
+	@Parameter(persist = false, description = "A multiple of 8; ignored when starting from an image")
 	private int height = 512;
 
-	@Parameter(min = "1")
+	@Parameter(persist = false, min = "1")
 	private int steps = 50;
 
-	@Parameter(description = "Classifier-free guidance scale; 1 or less turns it off")
+	@Parameter(persist = false, description = "Classifier-free guidance scale; 1 or less turns it off")
 	private double guidance = 7.5;
 
-	@Parameter(choices = { "default", "PNDM", "Euler", "EulerKarras", "DDIM", "DPMSolverMultistep" },
+	@Parameter(persist = false, choices = { "default", "PNDM", "Euler", "EulerKarras", "DDIM", "DPMSolverMultistep" },
 		description = "default: the model folder's own scheduler")
 	private String scheduler = SchedulerChoice.DEFAULT;
 
-	@Parameter(required = false, description = "Blank for a random seed (reported in the Log and the Info)")
+	@Parameter(persist = false, required = false,
+		description = "Blank for a random seed (reported in the Log and the Info)")
 	private String seed = "";
 
-	@Parameter(min = "1")
+	@Parameter(persist = false, min = "1")
 	private int count = 1;
 
-	@Parameter(description = "Below 1 with an open image: image-to-image; with a selection: inpainting")
+	@Parameter(persist = false,
+		description = "Below 1 with an open image: image-to-image; with a selection: inpainting")
 	private double strength = 1.0;
 
-	@Parameter(description = "auto, cpu, gpu or gpu:N")
+	@Parameter(persist = false, description = "auto, cpu, gpu or gpu:N")
 	private String device = "auto";
 
-	@Parameter(choices = { "auto", "fp32", "fp16" },
+	@Parameter(persist = false, choices = { "auto", "fp32", "fp16" },
 		description = "auto: fp16 on a GPU, fp32 on the CPU (fp16 on the CPU halves memory but runs slower)")
 	private String precision = "auto";
 

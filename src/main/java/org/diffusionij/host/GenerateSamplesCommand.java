@@ -28,25 +28,27 @@ import org.scijava.plugin.Plugin;
  * {@code model} is a model folder or a bundled model's name; {@code scheduler=default} uses the folder's own
  * scheduler, the others are built from its config as {@code DDIMScheduler.from_config(...)} does.
  */
-@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + GenerateSamplesCommand.LABEL, headless = true)
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + GenerateSamplesCommand.LABEL, headless = true,
+	visible = false)
 public class GenerateSamplesCommand extends DiffusionCommand {
 
 	public static final String LABEL = "Generate Samples";
 
-	@Parameter(label = "model", style = "directory", description = "A diffusers model folder or a bundled model's name.")
+	@Parameter(persist = false, label = "model", style = "directory",
+		description = "A diffusers model folder or a bundled model's name.")
 	private File model;
 
-	@Parameter(label = "scheduler", choices = { "default", "DDPM", "DDIM", "DPMSolverMultistep" },
+	@Parameter(persist = false, label = "scheduler", choices = { "default", "DDPM", "DDIM", "DPMSolverMultistep" },
 		description = "default: the model folder's own scheduler.")
 	private String scheduler = "default";
 
-	@Parameter(label = "steps", min = "1")
+	@Parameter(persist = false, label = "steps", min = "1")
 	private int steps = 50;
 
-	@Parameter(label = "seed")
+	@Parameter(persist = false, label = "seed")
 	private long seed = 0;
 
-	@Parameter(label = "count", min = "1")
+	@Parameter(persist = false, label = "count", min = "1")
 	private int count = 4;
 
 	@Parameter(type = ItemIO.OUTPUT, label = RESULT)

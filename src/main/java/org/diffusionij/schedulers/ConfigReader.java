@@ -62,6 +62,21 @@ final class ConfigReader {
 		return v;
 	}
 
+	/**
+	 * A string whose value matters to this class only when it is one of {@code refused}, which this plugin does
+	 * not implement: any other value (including null) is kept as read and means the class's default behaviour,
+	 * as in diffusers, which tests such a key for a few values only. DPM-Solver's {@code variance_type} is the
+	 * case: diffusers checks it for {@code learned} / {@code learned_range} and passes over the
+	 * {@code fixed_small} that a DDPM config carries into {@code DPMSolverMultistepScheduler.from_config}.
+	 */
+	String getStringRefusing(String key, String dflt, String supported, String... refused) {
+		String v = config.getString(key, dflt);
+		if (Arrays.asList(refused).contains(v)) throw unsupported(key, v, supported);
+		if (v == null) values.add(key, JsonNull.INSTANCE);
+		else values.addProperty(key, v);
+		return v;
+	}
+
 	/** A list of numbers, or null. */
 	double[] getDoubles(String key) {
 		double[] v = config.getDoubles(key, null);

@@ -52,7 +52,8 @@ public final class DPMSolverMultistepScheduler extends ConfiguredScheduler {
 		reader.getDouble("flow_shift", 1.0);
 		finalSigmaMin = reader.getString("final_sigmas_type", "zero", "zero", "sigma_min").equals("sigma_min");
 		lambdaMinClipped = reader.getDouble("lambda_min_clipped", Double.NEGATIVE_INFINITY);
-		reader.getString("variance_type", null, (String) null);
+		// diffusers tests variance_type only for the learned kinds; a DDPM config's fixed_* means "not learned"
+		reader.getStringRefusing("variance_type", null, "null or a fixed_* value", "learned", "learned_range");
 		timestepSpacing = reader.getString("timestep_spacing", "linspace", "linspace", "leading", "trailing");
 		stepsOffset = reader.getInt("steps_offset", 0);
 		reader.requireOff("use_dynamic_shifting");

@@ -17,6 +17,11 @@ import org.diffusionij.io.ConfigJson;
  * defaults). When the folder's own class is built, its {@link ConfigJson#unusedKeys()} afterwards names the
  * keys this plugin does not know, for the caller to report; like diffusers, it passes over keys that belong to
  * the other scheduler classes (Stable Diffusion 1.x's PNDM config carries DDIM's {@code clip_sample}).
+ * <p>
+ * A key the target class has is read with the target's meaning: a value diffusers' class would accept and
+ * pass over is accepted (DPM-Solver's {@code variance_type}, which a DDPM config sets to {@code fixed_small},
+ * matters only when learned), and a value that selects something this plugin does not implement is refused by
+ * name ({@code thresholding = true}, PNDM with {@code prediction_type = sample}).
  */
 public final class Schedulers {
 

@@ -149,4 +149,37 @@ class DenoiseFolderCommandTest {
 			assertTrue(r.getStatistics().mean > 0, name);
 		}
 	}
+
+	private static void denoiseFolder(Path in, Path out, String more) {
+		Map<String, String> options = new HashMap<>(MacroOptions.parse(more).asMap());
+		options.put("input_folder", in.toString());
+		options.put("output_folder", out.toString());
+		options.put("sigma", "10");
+		Context context = CommandCall.newContext();
+		try {
+			CommandCall.run(context, DiffusionCommands.find(context.service(CommandService.class),
+				DenoiseFolderCommand.LABEL), options, null, "an image");
+		}
+		finally {
+			context.dispose();
+		}
+	}
+
+	/** shard=i/n takes its part of the sorted listing; skip_existing leaves the results that are there. */
+	@Test
+	void aShardTakesItsPartAndSkipExistingLeavesWhatIsDone() throws Exception {
+		Path in = twoCrops();
+		Path out = Files.createDirectories(dir.resolve("out"));
+		denoiseFolder(in, out, "shard=1/2");
+		assertArrayEquals(new String[] { "crop1-denoised.tif" }, out.toFile().list(), "part 1 of 2: the second file");
+		Path done = out.resolve("crop1-denoised.tif");
+		Files.write(done, "a result from an earlier run".getBytes());
+		denoiseFolder(in, out, "skip_existing=true");
+		String[] names = out.toFile().list();
+		Arrays.sort(names);
+		assertArrayEquals(new String[] { "crop0-denoised.tif", "crop1-denoised.tif" }, names);
+		assertEquals("a result from an earlier run", new String(Files.readAllBytes(done)), "left as it was");
+		denoiseFolder(in, out, "");
+		assertEquals(ImagePlus.GRAY32, IJ.openImage(done.toString()).getType(), "without the key, results are redone");
+	}
 }

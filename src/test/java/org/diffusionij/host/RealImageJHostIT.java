@@ -270,6 +270,153 @@ class RealImageJHostIT {
 		assertFalse(out.contains("after"), "the macro must stop at the failing call:\n" + out);
 	}
 
+	/**
+	 * Keys left out of a macro line take the command's defaults without a dialog (GUI mode, so a dialog would
+	 * block until the timeout), and nothing is carried over from an earlier run in the same session.
+	 */
+	@Test
+	void omittedKeysTakeTheDefaultsAndNothingIsRemembered() throws Exception {
+		Path second = home.resolve("second.tif");
+		Path titles = home.resolve("titles.txt");
+		String out = runImageJ("-macro", String.join("\n",
+			"open(\"" + image + "\"); id = getImageID();",
+			"run(\"Scale Test Image\", \"factor=3 repeat=2 title=first\");",
+			"selectImage(id);",
+			"run(\"Scale Test Image\", \"title=second\");",
+			"saveAs(\"Tiff\", \"" + second + "\");",
+			"File.saveString(getTitle(), \"" + titles + "\");",
+			"run(\"Quit\");"));
+		assertTrue(Files.isRegularFile(titles), "the macro did not reach its end; ImageJ said:\n" + out);
+		assertEquals("second.tif", read(titles.toFile()));
+		ImagePlus original = IJ.openImage(image.toString());
+		float[] px = (float[]) IJ.openImage(second.toString()).getProcessor().getPixels();
+		for (int i = 0; i < px.length; i++) {
+			assertEquals(original.getProcessor().get(i), px[i], 0f, "factor 1 and repeat 1, not 3 and 2: pixel " + i);
+		}
+	}
+
+	/**
+	 * In batch mode (the -batch command line, and setBatchMode(true) in a GUI macro) the result is the current
+	 * image of the macro; with no options at all and no one to answer a dialog, the defaults are taken.
+	 */
+	@Test
+	void inBatchModeTheResultIsTheCurrentImage() throws Exception {
+		Path saved = home.resolve("half.tif");
+		Path titles = home.resolve("titles.txt");
+		String macro = String.join("\n",
+			"open(\"" + image + "\");",
+			"run(\"Scale Test Image\", \"factor=0.5 title=half\");",
+			"saveAs(\"Tiff\", \"" + saved + "\");",
+			"t = getTitle() + \" \" + nImages;",
+			"run(\"Scale Test Image\");",
+			"t = t + \"|\" + getTitle() + \" \" + nImages;",
+			"File.saveString(t, \"" + titles + "\");");
+		String out = runImageJ("-batch", macro);
+		assertTrue(Files.isRegularFile(titles), "the macro did not reach its end; ImageJ said:\n" + out);
+		assertEquals("half.tif 2|scaled 3", read(titles.toFile()));
+		ImagePlus original = IJ.openImage(image.toString());
+		float[] px = (float[]) IJ.openImage(saved.toString()).getProcessor().getPixels();
+		for (int i = 0; i < px.length; i++) assertEquals(original.getProcessor().get(i) * 0.5f, px[i], 0f);
+
+		Files.delete(titles);
+		out = runImageJ("-macro", "setBatchMode(true);\n" + macro + "\nrun(\"Quit\");");
+		assertTrue(Files.isRegularFile(titles), "the macro did not reach its end; ImageJ said:\n" + out);
+		assertEquals("half.tif 2|scaled 3", read(titles.toFile()));
+	}
+
+	/**
+	 * {@code IJ.run(imp, …)} from a script processes {@code imp}, not the image that is current, and registers
+	 * the result with ImageJ, with ImageJ's window and without (batch mode, which headless Fiji forces on). With
+	 * the window the result is then the current image; in batch mode {@code IJ.run(imp, …)} itself makes the
+	 * image current before the call current again, as for every ImageJ command, so scripts there take the
+	 * result by its title.
+	 */
+	@Test
+	void ijRunWithAnImageProcessesThatImage() throws Exception {
+		Path other = home.resolve("ten.tif");
+		ImagePlus ten = IJ.createImage("ten", "32-bit black", 8, 8, 1);
+		ten.getProcessor().set(10);
+		IJ.saveAsTiff(ten, other.toString());
+		Path result = home.resolve("result.txt");
+		String macro = String.join("\n",
+			"open(\"" + image + "\");",
+			"r = call(\"org.diffusionij.host.ij1.ScriptCalls.runOnImage\", \"" + other + "\", " +
+				"\"factor=2 title=from-script\", \"from-script\");",
+			"File.saveString(r, \"" + result + "\");");
+		String out = runImageJ("-macro", macro + "\nrun(\"Quit\");");
+		assertTrue(Files.isRegularFile(result), "the macro did not reach its end; ImageJ said:\n" + out);
+		assertEquals("10.0 20.0 2 from-script", read(result.toFile()), "the given image, doubled, shown beside " +
+			"the open one and current");
+		Files.delete(result);
+		out = runImageJ("-batch", macro);
+		assertTrue(Files.isRegularFile(result), "the macro did not reach its end; ImageJ said:\n" + out);
+		assertEquals("10.0 20.0 2 boats crop.png", read(result.toFile()), "the same in batch mode, where IJ.run " +
+			"restores the current image");
+	}
+
+	/** A key is matched exactly: folder= is not found inside image_folder= (ImageJ's Macro.getValue would). */
+	@Test
+	void aKeyIsNotFoundInsideALongerKey() throws Exception {
+		String out = runImageJ("-batch", String.join("\n",
+			"print(\"before\");",
+			"run(\"Train Diffusion on Stack\", \"image_folder=[" + home + "] steps=1\");",
+			"print(\"after\");"));
+		assertTrue(out.contains("before"), out);
+		assertTrue(out.contains("Train Diffusion on Stack: Set folder= to where the model is written."), out);
+		assertFalse(out.contains("after"), "the macro must stop at the failing call:\n" + out);
+	}
+
+	/** A failing command stops the macro with one message; an unknown key names the keys there are. */
+	@Test
+	void aFailureStopsTheMacroWithOneMessage() throws Exception {
+		String out = runImageJ("-batch", String.join("\n",
+			"newImage(\"blank\", \"8-bit black\", 8, 8, 1);",
+			"print(\"before\");",
+			"run(\"Scale Test Image\", \"fail\");",
+			"print(\"after\");"));
+		assertTrue(out.contains("before"), out);
+		assertEquals(1, count(out, "Failing on purpose: fail was set."), out);
+		assertFalse(out.contains("after"), "the macro must stop at the failing call:\n" + out);
+
+		out = runImageJ("-batch", String.join("\n",
+			"newImage(\"blank\", \"8-bit black\", 8, 8, 1);",
+			"run(\"Scale Test Image\", \"factr=2\");",
+			"print(\"after\");"));
+		assertEquals(1, count(out, "\"Scale Test Image\" has no key 'factr'. Its keys are: factor, repeat, title, " +
+			"fail."), out);
+		assertFalse(out.contains("after"), out);
+	}
+
+	/**
+	 * The macro the README gives for headless runs (docs/cluster/denoise.ijm, quoted there verbatim) on ImageJ 1's display-less path ({@code -batch}: no ImageJ window, batch mode), where the result,
+	 * not the input, must be what {@code saveAs} writes. Plain ImageJ 1 cannot start with
+	 * {@code java.awt.headless=true} at all (ij.Menus builds AWT menus and throws a HeadlessException); only
+	 * Fiji's patched ImageJ 1 runs truly headless, and that cannot be installed here.
+	 */
+	@Test
+	void theReadmeHeadlessMacroSavesTheResult() throws Exception {
+		String macro = read(Paths.get("docs/cluster/denoise.ijm").toFile());
+		assertTrue(read(Paths.get("README.md").toFile()).contains(macro), "the README quotes docs/cluster/denoise.ijm");
+		copyTree(Paths.get("models").toAbsolutePath(), home.resolve("models"));
+		Path noisy = Paths.get("samples/camera-noisy.png").toAbsolutePath();
+		Path saved = home.resolve("denoised.tif");
+		String out = runImageJ("-batch", macro, noisy + "|" + saved);
+		assertTrue(Files.isRegularFile(saved), "no result; ImageJ said:\n" + out);
+		ImagePlus result = IJ.openImage(saved.toString());
+		assertEquals(ImagePlus.GRAY32, result.getType(), "the 32-bit result, not the 8-bit input");
+		float[] clean = (float[]) IJ.openImage("samples/camera-clean.png").getProcessor().convertToFloat().getPixels();
+		float[] input = (float[]) IJ.openImage(noisy.toString()).getProcessor().convertToFloat().getPixels();
+		double gain = QualityMetrics.psnr(clean, (float[]) result.getProcessor().getPixels(), 255) -
+			QualityMetrics.psnr(clean, input, 255);
+		assertTrue(gain >= 5, "PSNR gain " + gain + " dB");
+	}
+
+	private static int count(String text, String part) {
+		int n = 0;
+		for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
+		return n;
+	}
+
 	/** Runs ImageJ 1 on a macro under xvfb-run and returns what it printed. */
 	private String runImageJ(String mode, String macro) throws IOException, InterruptedException {
 		return runImageJ(mode, macro, null);

@@ -13,12 +13,13 @@ import org.scijava.plugin.Plugin;
  * {@code fail} is set, or runs out of Java memory when {@code exhaust_memory} is set. It exercises every part of the image command convention through the hosts; nothing
  * is persisted, so tests leave no preferences behind.
  */
-@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + ScaleTestCommand.LABEL, headless = true)
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + ScaleTestCommand.LABEL, headless = true,
+	visible = false)
 public class ScaleTestCommand extends DiffusionCommand {
 
 	public static final String LABEL = "Scale Test Image";
 
-	@Parameter(label = IMAGE)
+	@Parameter(persist = false, label = IMAGE)
 	private ImagePlus image;
 
 	@Parameter(type = ItemIO.OUTPUT, label = RESULT)

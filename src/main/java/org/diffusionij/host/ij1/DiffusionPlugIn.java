@@ -6,6 +6,7 @@ import ij.Macro;
 import ij.WindowManager;
 import ij.macro.Interpreter;
 import ij.plugin.PlugIn;
+import java.awt.GraphicsEnvironment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.diffusionij.host.CommandCall;
@@ -26,11 +27,20 @@ import org.scijava.module.ModuleItem;
  * With macro options ({@code run("label", "options")}) they are parsed as the launcher parses them; from the
  * menu, a dialog asks for the keys and ImageJ's Recorder records them. The input image is the current image
  * (or the open image titled by {@code image=}); the result is shown (in batch mode ImageJ keeps it hidden).
- * All commands share one SciJava context, made on first use.
+ * In Fiji this entry, not the SciJava command, is what the menu, the search bar and {@code run("label", …)}
+ * reach: the commands are {@code visible = false}, which keeps imagej-legacy from putting them into ImageJ 1's
+ * menus in place of these entries. So every host reads a macro line here, the same way: keys left out take the
+ * documented defaults, nothing is remembered from earlier runs, an unknown key stops the macro with the list of
+ * known keys, keys match exactly, a failure stops the macro with one message, and the command runs on the
+ * calling thread with that thread's current image (the one {@code IJ.run(imp, …)} passes) and shows its
+ * result there (in batch mode and headless, ImageJ registers it as the current image of the macro).
+ * <p>
+ * The commands run in Fiji's SciJava context when ImageJ 1 runs inside Fiji ({@link FijiContext}), else in one
+ * context of this plugin's own, made on first use and shared by all commands.
  */
 public class DiffusionPlugIn implements PlugIn {
 
-	private static Context context;
+	private static Context ownContext;
 
 	@Override
 	public void run(String commandClass) {
@@ -39,13 +49,13 @@ public class DiffusionPlugIn implements PlugIn {
 		String options = Macro.getOptions();
 		String title = "Diffusion for ImageJ";
 		try {
-			Context ctx = sharedContext();
+			Context ctx = context(commandClass);
 			CommandInfo info = ctx.service(CommandService.class).getCommand(commandClass);
 			if (info == null) throw new IllegalStateException("No SciJava command " + commandClass + ".");
 			title = DiffusionCommands.label(info);
 			Map<String, String> values;
 			if (options != null) values = new LinkedHashMap<>(MacroOptions.parse(options).asMap());
-			else if (CommandInputs.keys(info).isEmpty()) values = new LinkedHashMap<>();
+			else if (CommandInputs.keys(info).isEmpty() || unattended()) values = new LinkedHashMap<>();
 			else {
 				values = InputDialog.show(title, CommandInputs.keys(info), CommandCall.defaults(ctx, info));
 				if (values == null) return;
@@ -73,8 +83,26 @@ public class DiffusionPlugIn implements PlugIn {
 		}
 	}
 
-	private static synchronized Context sharedContext() {
-		if (context == null) context = CommandCall.newContext();
-		return context;
+	/**
+	 * With no options and no one to answer a dialog (headless, or a batch-mode macro), a command takes its
+	 * defaults, as the headless launcher does.
+	 */
+	private static boolean unattended() {
+		return GraphicsEnvironment.isHeadless() || Interpreter.isBatchMode();
+	}
+
+	/** Fiji's context when it knows the command, else the plugin's own. */
+	private static Context context(String commandClass) {
+		Context fiji = FijiContext.find();
+		if (fiji != null) {
+			CommandService commands = fiji.getService(CommandService.class);
+			if (commands != null && commands.getCommand(commandClass) != null) return fiji;
+		}
+		return ownContext();
+	}
+
+	private static synchronized Context ownContext() {
+		if (ownContext == null) ownContext = CommandCall.newContext();
+		return ownContext;
 	}
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,77 +55,81 @@ import org.scijava.plugin.Plugin;
  * refused (a checkpoint replaces the whole folder); bad settings and unsuitable images are refused before
  * anything is written.
  */
-@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + TrainCommand.LABEL, headless = true)
+@Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + TrainCommand.LABEL, headless = true, visible = false)
 public class TrainCommand extends DiffusionCommand {
 
 	public static final String LABEL = "Train Diffusion on Stack";
 
-	@Parameter(label = DiffusionCommand.IMAGE, required = false)
+	@Parameter(persist = false, label = DiffusionCommand.IMAGE, required = false)
 	private ImagePlus image;
 
-	@Parameter(label = "folder", style = "directory", description = "Where the trained model is written.")
+	@Parameter(persist = false, label = "folder", style = "directory",
+		description = "Where the trained model is written.")
 	private File folder;
 
-	@Parameter(label = "init", required = false, description = "Model to fine-tune: a bundled model's name or a " +
+	@Parameter(persist = false, label = "init", required = false,
+		description = "Model to fine-tune: a bundled model's name or a " +
 		"model folder. Empty: train from scratch with the preset.")
 	private String init = ModelCatalog.DEFAULT_DENOISER;
 
-	@Parameter(label = "preset", choices = { "small", "medium", "large" }, description = "Network size when " +
+	@Parameter(persist = false, label = "preset", choices = { "small", "medium", "large" },
+		description = "Network size when " +
 		"training from scratch (init empty):\nsmall: channels 32/64/128, no attention (fast on CPU)\nmedium: " +
 		"channels 64/128/128/256, attention at 1/8 resolution\nlarge: channels 64/128/256/256, attention at 1/4 " +
 		"and 1/8 (GPU)")
 	private String preset = "small";
 
-	@Parameter(label = "steps", min = "1")
+	@Parameter(persist = false, label = "steps", min = "1")
 	private long steps = 1000;
 
-	@Parameter(label = "batch", min = "1")
+	@Parameter(persist = false, label = "batch", min = "1")
 	private int batch = 8;
 
-	@Parameter(label = "patch", min = "8", stepSize = "8")
+	@Parameter(persist = false, label = "patch", min = "8", stepSize = "8")
 	private int patch = 64;
 
-	@Parameter(label = "lr")
+	@Parameter(persist = false, label = "lr")
 	private double lr = 2e-4;
 
-	@Parameter(label = "prediction", choices = { "epsilon", "v_prediction" })
+	@Parameter(persist = false, label = "prediction", choices = { "epsilon", "v_prediction" })
 	private String prediction = "epsilon";
 
-	@Parameter(label = "seed")
+	@Parameter(persist = false, label = "seed")
 	private long seed = 0;
 
-	@Parameter(label = "resume", description = "Continue the checkpoint in folder.")
+	@Parameter(persist = false, label = "resume", description = "Continue the checkpoint in folder.")
 	private boolean resume = false;
 
-	@Parameter(label = "checkpoint_every", min = "1")
+	@Parameter(persist = false, label = "checkpoint_every", min = "1")
 	private long checkpoint_every = 500;
 
-	@Parameter(label = "device", description = "cpu, gpu, gpu:N or auto.")
+	@Parameter(persist = false, label = "device", description = "cpu, gpu, gpu:N or auto.")
 	private String device = "cpu";
 
-	@Parameter(label = "noise", choices = { "gaussian", "poisson-gaussian", "none" }, description = "The noise in " +
+	@Parameter(persist = false, label = "noise", choices = { "gaussian", "poisson-gaussian", "none" }, description = "The noise in " +
 		"the images, as in Denoise Image. gaussian or poisson-gaussian: the images are the noisy data, and " +
 		"training learns to denoise them without clean copies; none: the images are clean.")
 	private String noise = TrainingSettings.Noise.GAUSSIAN.key;
 
-	@Parameter(label = "sigma", description = "Noise standard deviation in image units (Poisson-Gaussian: read " +
+	@Parameter(persist = false, label = "sigma", description = "Noise standard deviation in image units (Poisson-Gaussian: read " +
 		"noise), or auto to estimate it per plane as Denoise Image does")
 	private String sigma = "auto";
 
-	@Parameter(label = "gain", description = "Poisson-Gaussian: intensity units per photon")
+	@Parameter(persist = false, label = "gain", description = "Poisson-Gaussian: intensity units per photon")
 	private double gain = 1;
 
-	@Parameter(label = "offset", description = "Poisson-Gaussian: camera baseline")
+	@Parameter(persist = false, label = "offset", description = "Poisson-Gaussian: camera baseline")
 	private double offset = 0;
 
-	@Parameter(label = "objective", choices = { "auto", "sure", "noisier2noise" }, description = "Noisy data: how " +
+	@Parameter(persist = false, label = "objective", choices = { "auto", "sure", "noisier2noise" }, description = "Noisy data: how " +
 		"the network learns from them. auto: the better one measured for the noise kind (sure for gaussian, " +
 		"noisier2noise for poisson-gaussian)")
 	private String objective = "auto";
 
-	@Parameter(label = "image_folder", required = false, style = "directory",
+	// text, not a File: an empty File input would open a folder chooser when a macro omits the key
+	@Parameter(persist = false, label = "image_folder", required = false,
 		description = "Train on every image in this folder instead of the active image (for macros).")
-	private File image_folder;
+	private String image_folder = "";
 
 	@Override
 	protected void execute() {
@@ -142,8 +147,8 @@ public class TrainCommand extends DiffusionCommand {
 		}
 		Path out = folder.toPath();
 		OutputPaths.checkNewFolder("folder", out);
-		if (image_folder != null && !image_folder.getPath().trim().isEmpty() &&
-			OutputPaths.inside(image_folder.toPath(), out))
+		if (image_folder != null && !image_folder.trim().isEmpty() &&
+			OutputPaths.inside(Paths.get(image_folder.trim()), out))
 		{
 			throw new IllegalArgumentException("image_folder=" + image_folder + " lies in folder=" + out + ", which " +
 				"every checkpoint replaces; keep the training images in another folder.");
@@ -255,8 +260,8 @@ public class TrainCommand extends DiffusionCommand {
 	}
 
 	private TrainingData readData(Normalization normalization, TrainingSettings noiseKeys) {
-		if (image_folder != null && !image_folder.getPath().trim().isEmpty()) {
-			return TrainingData.ofFolder(image_folder, normalization, noiseKeys);
+		if (image_folder != null && !image_folder.trim().isEmpty()) {
+			return TrainingData.ofFolder(new File(image_folder), normalization, noiseKeys);
 		}
 		if (image == null) {
 			throw new IllegalArgumentException(LABEL + " needs an open image or stack, or image_folder= with images.");
