@@ -383,7 +383,7 @@ class RealImageJHostIT {
 			"run(\"Scale Test Image\", \"factr=2\");",
 			"print(\"after\");"));
 		assertEquals(1, count(out, "\"Scale Test Image\" has no key 'factr'. Its keys are: factor, repeat, title, " +
-			"fail."), out);
+			"fail, exhaust_memory."), out);
 		assertFalse(out.contains("after"), out);
 	}
 

@@ -2,18 +2,14 @@ package org.diffusionij.recipes;
 
 import ij.ImagePlus;
 import ij.ImageStack;
-import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.diffusionij.host.CommandCall;
@@ -34,7 +30,8 @@ import org.scijava.command.CommandService;
  * σ = 15, 25 or 50 and (b) a {@link SyntheticFluorescence} stack (6 planes of 256², 2–40 photons, gain 2,
  * offset 100, read noise 2 camera units) whose noise keys are given to training and denoising. BM3D (told σ) is
  * the classical reference for (a). The training's own self-supervised estimate (the Log's SURE line, network
- * units) is printed next to the true figures. Prints a markdown table.
+ * units) is printed next to the true figures. Prints a markdown table; {@code -Dbench.skipNone=true} leaves out the
+ * noise=none runs, {@code -Dbench.train=" objective=sure"} adds training keys.
  * <pre>
  * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" org.diffusionij.recipes.NoiseAwareBenchmark [steps] [sigma]
  * </pre>
@@ -106,11 +103,10 @@ public final class NoiseAwareBenchmark {
 			noiseAware - bundled, aware);
 		return String.format(Locale.ROOT, "| %s | %.2f | %.2f (%+.2f) | %.2f (%+.2f) | %s |%n", label, bundled, asClean,
 			asClean - bundled, noiseAware, noiseAware - bundled, Double.isNaN(bm3d) ? "—" : String.format(Locale.ROOT,
-				"%.2f", psnr(clean, null, range, bm3d)));
+				"%.2f", bm3d));
 	}
 
 	private static void train(Context context, ImagePlus stack, Path folder, String keys, int steps) {
-		Files.isDirectory(folder);
 		String macro = "folder=[" + folder + "] init=denoise-gray steps=" + steps + " batch=8 patch=64 " + keys +
 			System.getProperty("bench.train", "");
 		System.out.println("Train Diffusion on Stack " + macro);
@@ -135,10 +131,6 @@ public final class NoiseAwareBenchmark {
 			mse += Math.pow(10, -p / 10) / clean.length;
 		}
 		return -10 * Math.log10(mse);
-	}
-
-	private static double psnr(float[][] clean, float[][] unused, double range, double value) {
-		return value;
 	}
 
 	/** BM3D's PSNR over the stack, told the true σ. */
