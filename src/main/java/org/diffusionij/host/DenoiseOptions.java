@@ -15,9 +15,11 @@ public final class DenoiseOptions {
 	static final String DDPM = "ddpm", DDIM = "ddim";
 	static final String PER_CHANNEL = "per-channel", LUMINANCE = "luminance";
 	static final String FLOAT32 = "float32", SAME_AS_INPUT = "same-as-input";
+	/**
+	 * {@code sigma=auto}: estimated per plane; {@code noise=auto}: the model's own noise record when it has one
+	 * ({@link NoiseRecord}), else gaussian.
+	 */
 	static final String AUTO = "auto";
-	/** {@code noise=auto}: the model's own noise record when it has one ({@link NoiseRecord}), else gaussian. */
-	static final String NOISE_AUTO = "auto";
 
 	private DenoiseOptions() {}
 

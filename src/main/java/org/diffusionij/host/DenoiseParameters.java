@@ -14,10 +14,10 @@ public abstract class DenoiseParameters extends DiffusionCommand {
 		"model's name; empty = the bundled denoiser")
 	private String model = "";
 
-	@Parameter(persist = false, choices = { DenoiseOptions.NOISE_AUTO, DenoiseOptions.GAUSSIAN,
+	@Parameter(persist = false, choices = { DenoiseOptions.AUTO, DenoiseOptions.GAUSSIAN,
 		DenoiseOptions.POISSON_GAUSSIAN }, description = "auto: as the model was trained (a model trained on noisy " +
 			"data records its noise), else gaussian")
-	private String noise = DenoiseOptions.NOISE_AUTO;
+	private String noise = DenoiseOptions.AUTO;
 
 	@Parameter(persist = false, description = "Noise standard deviation in image units, or auto")
 	private String sigma = DenoiseOptions.AUTO;
@@ -59,7 +59,7 @@ public abstract class DenoiseParameters extends DiffusionCommand {
 	protected final DenoiseSettings settings(DenoiseRun run) {
 		DenoiseSettings s = DenoiseOptions.settings(noise, sigma, gain, offset, mode, sampler, steps, samples, seed,
 			tile, channels);
-		return DenoiseOptions.NOISE_AUTO.equals(noise) ? run.withModelNoise(s) : s;
+		return DenoiseOptions.AUTO.equals(noise) ? run.withModelNoise(s) : s;
 	}
 
 	protected final OutputType outputType() {

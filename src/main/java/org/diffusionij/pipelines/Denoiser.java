@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.util.List;
 import org.diffusionij.engine.Generator;
 import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.nn.UNet2DModel;
@@ -60,11 +59,6 @@ public final class Denoiser {
 	/** Channels the model takes. */
 	public int modelChannels() {
 		return unet.config().inChannels;
-	}
-
-	/** Config keys of the model's {@code unet/config.json} that this implementation does not read. */
-	public List<String> unusedConfigKeys() {
-		return unet.unusedConfigKeys();
 	}
 
 	/**
