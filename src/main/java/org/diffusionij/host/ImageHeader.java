@@ -27,11 +27,15 @@ public final class ImageHeader {
 	/** Bytes per pixel and plane as ImageJ holds them: 1 (8-bit), 2 (16-bit), 4 (32-bit and RGB), 6 (48-bit RGB). */
 	public final int bytesPerPixel;
 
-	private ImageHeader(int width, int height, long planes, int bytesPerPixel) {
+	/** Bytes of uncompressed pixel data the header places beyond the file's end (a truncated file); 0 when none. */
+	private final long missingBytes;
+
+	private ImageHeader(int width, int height, long planes, int bytesPerPixel, long missingBytes) {
 		this.width = width;
 		this.height = height;
 		this.planes = Math.max(1, planes);
 		this.bytesPerPixel = bytesPerPixel;
+		this.missingBytes = missingBytes;
 	}
 
 	/** The header of {@code file}, or null when it is no format read here or cannot be read (ImageJ will say). */
@@ -51,7 +55,8 @@ public final class ImageHeader {
 	}
 
 	/**
-	 * Refuses {@code file} when its header states more pixels than the Java heap can hold now; passes files
+	 * Refuses {@code file} when its header states more pixels than the Java heap can hold now, or uncompressed
+	 * pixels beyond the file's end (a truncated copy, which ImageJ would open padded with black); passes files
 	 * whose size cannot be read here (ImageJ then opens or refuses them itself).
 	 *
 	 * @param name how the message names the file ("input=cells.tif")
@@ -61,6 +66,11 @@ public final class ImageHeader {
 		ImageHeader h = read(file);
 		if (h != null) {
 			HeapCheck.require(name + " (" + h.describe() + ")", HeapCheck.times(h.width, h.height), h.bytes(), "to open");
+		}
+		if (h != null && h.missingBytes > 0) {
+			throw new IllegalArgumentException(name + " is truncated or damaged: its header describes " + h.describe() +
+				", which ends " + HeapCheck.size(h.missingBytes) + " after the file's end (" + HeapCheck.size(file
+					.length()) + "). Copy or export the file again.");
 		}
 		return h;
 	}
@@ -88,7 +98,20 @@ public final class ImageHeader {
 			width = Math.max(width, fi.width);
 			height = Math.max(height, fi.height);
 		}
-		return new ImageHeader(width, height, planes, bytesPerPixel(first));
+		long end = 0;
+		for (FileInfo fi : info) end = Math.max(end, pixelDataEnd(fi, info.length > 1 ? 1 : fi.nImages));
+		return new ImageHeader(width, height, planes, bytesPerPixel(first), Math.max(0, end - file.length()));
+	}
+
+	/** Where uncompressed pixel data of {@code images} planes from {@code fi} end in the file; 0 when compressed. */
+	private static long pixelDataEnd(FileInfo fi, int images) {
+		if (fi.compression > FileInfo.COMPRESSION_NONE) return 0;
+		long plane = HeapCheck.times(HeapCheck.times(fi.width, fi.height), fi.getBytesPerPixel());
+		long start = fi.getOffset();
+		if (fi.stripOffsets != null && fi.stripOffsets.length > 0) start = Math.min(start, fi.stripOffsets[0] &
+			0xffffffffL);
+		long gaps = HeapCheck.times(Math.max(0, images - 1), Math.max(0, fi.gapBetweenImages));
+		return HeapCheck.plus(HeapCheck.plus(start, HeapCheck.times(plane, Math.max(1, images))), gaps);
 	}
 
 	/** As ImageJ stores a FileInfo type: 8-bit in bytes, 16-bit in shorts, 32-bit and 64-bit as float, RGB as int. */
@@ -134,7 +157,7 @@ public final class ImageHeader {
 			try {
 				reader.setInput(in, false, true);
 				int width = reader.getWidth(0), height = reader.getHeight(0);
-				return new ImageHeader(width, height, 1, bytesPerPixel(reader));
+				return new ImageHeader(width, height, 1, bytesPerPixel(reader), 0);
 			}
 			finally {
 				reader.dispose();

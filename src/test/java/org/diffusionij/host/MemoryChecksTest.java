@@ -114,6 +114,17 @@ class MemoryChecksTest {
 	}
 
 	@Test
+	void aTruncatedTiffIsRefusedBeforeItsPixelsAreRead() throws Exception {
+		Path tif = dir.resolve("cut.tif");
+		Files.write(tif, claimingTiff(3000, 3000));
+		Path out = dir.resolve("out.tif");
+		assertEquals(1, launch("--run", ScaleTestCommand.LABEL, "input=[" + tif + "] output=[" + out + "]"), err());
+		assertEquals("input=" + tif + " is truncated or damaged: its header describes 3000×3000 pixels, 1 plane of " +
+			"8-bit, which ends 8.6 MiB after the file's end (264 bytes). Copy or export the file again.\n", err());
+		assertFalse(Files.exists(out));
+	}
+
+	@Test
 	void aPngClaimingAHugeImageIsRefusedFromItsHeader() throws Exception {
 		Path png = dir.resolve("huge.png");
 		Files.write(png, claimingPng(60000, 60000));

@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -207,7 +208,9 @@ public final class HubClient {
 			throw new DownloadInterruptedException("Download interrupted; run it again to resume.", e);
 		}
 		catch (IOException e) {
-			throw new DownloadInterruptedException("Could not reach " + req.uri().getHost() + " (" + e.getMessage() +
+			String why = e.getMessage() != null ? e.getMessage() : e instanceof ConnectException ?
+				"connection refused" : e.getClass().getSimpleName();
+			throw new DownloadInterruptedException("Could not reach " + req.uri().getHost() + " (" + why +
 				"). Check the internet connection or proxy and run it again to resume, or download the folder " +
 				"elsewhere and choose it as a local model.", e);
 		}
