@@ -34,7 +34,20 @@ public final class CommandCall {
 
 	/** The default value of every macro key of a command (its field's initial value), by key. */
 	public static Map<String, Object> defaults(Context context, CommandInfo info) {
+		return defaults(context.service(ModuleService.class).createModule(info), info);
+	}
+
+	/** As {@link #defaults}, with what the command offers a person in its dialog ({@link DialogDefaults}). */
+	public static Map<String, Object> dialogDefaults(Context context, CommandInfo info) {
 		Module module = context.service(ModuleService.class).createModule(info);
+		Map<String, Object> defaults = defaults(module, info);
+		if (module.getDelegateObject() instanceof DialogDefaults) {
+			defaults.putAll(((DialogDefaults) module.getDelegateObject()).dialogDefaults());
+		}
+		return defaults;
+	}
+
+	private static Map<String, Object> defaults(Module module, CommandInfo info) {
 		Map<String, Object> defaults = new LinkedHashMap<>();
 		for (ModuleItem<?> key : CommandInputs.keys(info)) {
 			defaults.put(key.getName(), module.getInput(key.getName()));

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
 import org.diffusionij.pipelines.Progress;
@@ -42,7 +44,7 @@ import org.scijava.widget.FileWidget;
  */
 @Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + GenerateFromPromptCommand.LABEL, headless = true,
 	visible = false)
-public class GenerateFromPromptCommand extends DiffusionCommand {
+public class GenerateFromPromptCommand extends DiffusionCommand implements DialogDefaults {
 
 	/** The menu label, which is also the name in {@code run("Generate from Prompt", "...")}. */
 	public static final String LABEL = "Generate from Prompt";
@@ -55,7 +57,7 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 	private ImagePlus image;
 
 	@Parameter(persist = false, style = FileWidget.DIRECTORY_STYLE, description = "A diffusers Stable Diffusion folder")
-	private File model = new File(Prefs.get(MODEL_PREF, ""));
+	private File model = new File("");
 
 	@Parameter(persist = false)
 	private String prompt = "";
@@ -106,6 +108,8 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 		GenerationRequest r = request(usedSeed);
 		Device dev = DiffusionEngine.device(device);
 		DataType dtype = dtype(dev);
+		if (model.getPath().isEmpty()) throw new IllegalArgumentException("model is missing: give model=[folder], a " +
+			"diffusers Stable Diffusion folder (Download Model from Hub fetches one).");
 		Path folder = model.toPath();
 		if (!model.isDirectory()) throw new IllegalArgumentException("model=" + model + " is not a folder; choose " +
 			"a diffusers Stable Diffusion folder (with model_index.json).");
@@ -207,6 +211,13 @@ public class GenerateFromPromptCommand extends DiffusionCommand {
 	}
 
 	/** ImageJ's status bar and Esc where ImageJ 1 runs (also inside Fiji), else SciJava's status service. */
+
+	/** The dialog offers the folder used or downloaded last; a macro line always names its model. */
+	@Override
+	public Map<String, String> dialogDefaults() {
+		String last = Prefs.get(MODEL_PREF, "");
+		return last.isEmpty() ? Collections.emptyMap() : Collections.singletonMap("model", last);
+	}
 
 	String model() {
 		return model.getAbsolutePath();

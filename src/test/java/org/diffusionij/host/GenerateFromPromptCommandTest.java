@@ -177,6 +177,19 @@ class GenerateFromPromptCommandTest {
 		assertTrue(e.getMessage().contains("has no tokenizer/ folder"), e.getMessage());
 	}
 
+	/** The folder used last is what the dialog offers; a macro line without model= is refused, whatever ran before. */
+	@Test
+	void aMacroNamesItsModelAndTheDialogOffersTheLastOne() throws Exception {
+		run(options(), null);
+		assertEquals(fixture("tiny-sd-pipe").toAbsolutePath().toString(), CommandCall.dialogDefaults(context, info)
+			.get("model"));
+		Map<String, String> noModel = options();
+		noModel.remove("model");
+		IllegalStateException e = assertThrows(IllegalStateException.class, () -> run(noModel, null));
+		assertTrue(e.getMessage().startsWith("model is missing: give model=[folder]"), e.getMessage());
+		assertEquals("", CommandCall.defaults(context, info).get("model").toString());
+	}
+
 	/** A 24-bit image whose colours vary over both axes. */
 	static ImagePlus colourful(int w, int h) {
 		ColorProcessor cp = new ColorProcessor(w, h);

@@ -57,7 +57,7 @@ public class DiffusionPlugIn implements PlugIn {
 			if (options != null) values = new LinkedHashMap<>(MacroOptions.parse(options).asMap());
 			else if (CommandInputs.keys(info).isEmpty() || unattended()) values = new LinkedHashMap<>();
 			else {
-				values = InputDialog.show(title, CommandInputs.keys(info), CommandCall.defaults(ctx, info));
+				values = InputDialog.show(title, CommandInputs.keys(info), CommandCall.dialogDefaults(ctx, info));
 				if (values == null) return;
 			}
 			ImagePlus image = null;
