@@ -34,6 +34,13 @@ public final class Noisier2Noise {
 		this.prediction = prediction;
 	}
 
+	/** The added noise level s of each image, for data noise σ (network units). */
+	public static float[] levels(float[] sigmas) {
+		float[] s = new float[sigmas.length];
+		for (int i = 0; i < s.length; i++) s[i] = (float) (RATIO * sigmas[i]);
+		return s;
+	}
+
 	/**
 	 * @param y normalised noisy images NCHW (network units)
 	 * @param sigmas each image's noise σ in network units
@@ -46,8 +53,9 @@ public final class Noisier2Noise {
 		int rows = n * DRAWS;
 		float[] s = new float[rows], correction = new float[rows], t = new float[rows], a = new float[rows],
 			b = new float[rows];
+		float[] levels = levels(sigmas);
 		for (int i = 0; i < n; i++) {
-			double added = RATIO * sigmas[i];
+			double added = levels[i];
 			NoiseLevelTimestep level = NoiseLevelTimestep.forSigma(alphasCumprod, added);
 			for (int k = 0; k < DRAWS; k++) {
 				int r = i * DRAWS + k;

@@ -31,7 +31,8 @@ import org.scijava.command.CommandService;
  * offset 100, read noise 2 camera units) whose noise keys are given to training and denoising. BM3D (told σ) is
  * the classical reference for (a). The training's own self-supervised estimate (the Log's SURE line, network
  * units) is printed next to the true figures. Prints a markdown table; {@code -Dbench.skipNone=true} leaves out the
- * noise=none runs, {@code -Dbench.train=" objective=sure"} adds training keys.
+ * noise=none runs, {@code -Dbench.scratch=true} adds training from scratch ({@code init=[] preset=small}), {@code
+ * -Dbench.train=" objective=sure"} adds training keys, {@code -Dbench.unseen=true} takes other data.
  * <pre>
  * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" org.diffusionij.recipes.NoiseAwareBenchmark [steps] [sigma]
  * </pre>
@@ -40,6 +41,14 @@ public final class NoiseAwareBenchmark {
 
 	static final String[] PHOTOS = { "Balloons600.jpg", "Flower.jpg", "IrishManor.png", "WartburgSmall.jpg",
 		"RhinoBigCrop.png", "Postcard2c.jpg" };
+	/**
+	 * {@code -Dbench.unseen=true}: crops (centre, or at x,y) of imagingbook photographs that neither the bundled
+	 * model's training nor the development of this benchmark used, other noise draws and another fluorescence stack.
+	 */
+	static final String[] UNSEEN = { "Stars.png", "ToolsSmall.png@120,80", "ToolsSmall.png@760,520",
+		"PostalPackageSmall.jpg@100,400", "PostalPackageSmall.jpg@640,120", "RhinoSmall.png" };
+	static final boolean NEW_DATA = Boolean.getBoolean("bench.unseen");
+	static final long SEED = NEW_DATA ? 9001 : 0;
 	static final int SIZE = 256;
 	static final double GAIN = 2, OFFSET = 100, READ = 2;
 
@@ -52,23 +61,23 @@ public final class NoiseAwareBenchmark {
 		System.setProperty("java.awt.headless", "true");
 		Context context = CommandCall.newContext();
 		StringBuilder table = new StringBuilder("| data | bundled | fine-tuned, noise=none | fine-tuned, noise-aware " +
-			"| BM3D (told σ) |\n|---|---|---|---|---|\n");
+			"| from scratch, noise-aware | BM3D (told σ) |\n|---|---|---|---|---|---|\n");
 		try {
 			if (!only.equals("fluorescence")) {
 				float[][] clean = photos();
-				float[][] noisy = withGaussianNoise(clean, sigma, 2500);
+				float[][] noisy = withGaussianNoise(clean, sigma, 2500 + SEED);
 				table.append(row(context, String.format(Locale.ROOT, "photographs, Gaussian σ = %.0f", sigma), clean,
 					noisy, "", steps, bm3d(noisy, sigma), 255));
 			}
 			if (only.equals("fluorescence-gaussian")) {
-				SyntheticFluorescence.Stack f = SyntheticFluorescence.make(6, SIZE, GAIN, OFFSET, READ, 77);
+				SyntheticFluorescence.Stack f = SyntheticFluorescence.make(6, SIZE, GAIN, OFFSET, READ, 77 + SEED);
 				float[][] clean = new float[6][];
 				for (int i = 0; i < 6; i++) clean[i] = f.cleanCamera(i);
 				table.append(row(context, "synthetic fluorescence, Gaussian σ = 4.5", clean, withGaussianNoise(clean, 4.5,
-					78), "noise=gaussian sigma=4.5", steps, Double.NaN, GAIN * SyntheticFluorescence.PEAK));
+					78 + SEED), "noise=gaussian sigma=4.5", steps, Double.NaN, GAIN * SyntheticFluorescence.PEAK));
 			}
 			else if (!only.equals("photos")) {
-				SyntheticFluorescence.Stack f = SyntheticFluorescence.make(6, SIZE, GAIN, OFFSET, READ, 77);
+				SyntheticFluorescence.Stack f = SyntheticFluorescence.make(6, SIZE, GAIN, OFFSET, READ, 77 + SEED);
 				float[][] clean = new float[6][];
 				for (int i = 0; i < 6; i++) clean[i] = f.cleanCamera(i);
 				String keys = String.format(Locale.ROOT, "noise=poisson-gaussian gain=%s offset=%s sigma=%s", GAIN,
@@ -81,6 +90,7 @@ public final class NoiseAwareBenchmark {
 			context.dispose();
 		}
 		System.out.println(table);
+		System.exit(0); // a preview or engine thread must not keep the JVM (and the machine) busy
 	}
 
 	private static String row(Context context, String label, float[][] clean, float[][] noisy, String noiseKeys,
@@ -92,22 +102,30 @@ public final class NoiseAwareBenchmark {
 		double asClean = Double.NaN;
 		if (!Boolean.getBoolean("bench.skipNone")) {
 			Path none = Files.createTempDirectory("noise-none");
-			train(context, stack, none, "noise=none", steps);
+			train(context, stack, none, "init=denoise-gray noise=none", steps);
 			asClean = psnr(clean, denoise(context, stack, none.toString(), noiseKeys), range);
 		}
 		System.out.printf(Locale.ROOT, "%s: fine-tuned noise=none %.2f dB%n", label, asClean);
 		Path aware = Files.createTempDirectory("noise-aware");
-		train(context, stack, aware, noiseKeys, steps);
+		train(context, stack, aware, "init=denoise-gray " + noiseKeys, steps);
 		double noiseAware = psnr(clean, denoise(context, stack, aware.toString(), ""), range);
 		System.out.printf(Locale.ROOT, "%s: fine-tuned noise-aware %.2f dB (%+.2f dB); model in %s%n", label, noiseAware,
 			noiseAware - bundled, aware);
-		return String.format(Locale.ROOT, "| %s | %.2f | %.2f (%+.2f) | %.2f (%+.2f) | %s |%n", label, bundled, asClean,
-			asClean - bundled, noiseAware, noiseAware - bundled, Double.isNaN(bm3d) ? "—" : String.format(Locale.ROOT,
-				"%.2f", bm3d));
+		double scratch = Double.NaN;
+		if (Boolean.getBoolean("bench.scratch")) {
+			Path fresh = Files.createTempDirectory("noise-aware-scratch");
+			train(context, stack, fresh, "init=[] preset=small " + noiseKeys, steps);
+			scratch = psnr(clean, denoise(context, stack, fresh.toString(), ""), range);
+			System.out.printf(Locale.ROOT, "%s: from scratch noise-aware %.2f dB (%+.2f dB)%n", label, scratch, scratch -
+				bundled);
+		}
+		return String.format(Locale.ROOT, "| %s | %.2f | %.2f (%+.2f) | %.2f (%+.2f) | %.2f (%+.2f) | %s |%n", label,
+			bundled, asClean, asClean - bundled, noiseAware, noiseAware - bundled, scratch, scratch - bundled, Double
+				.isNaN(bm3d) ? "—" : String.format(Locale.ROOT, "%.2f", bm3d));
 	}
 
 	private static void train(Context context, ImagePlus stack, Path folder, String keys, int steps) {
-		String macro = "folder=[" + folder + "] init=denoise-gray steps=" + steps + " batch=8 patch=64 " + keys +
+		String macro = "folder=[" + folder + "] steps=" + steps + " batch=8 patch=64 " + keys +
 			System.getProperty("bench.train", "");
 		System.out.println("Train Diffusion on Stack " + macro);
 		CommandCall.run(context, DiffusionCommands.find(context.service(CommandService.class), TrainCommand.LABEL),
@@ -142,14 +160,18 @@ public final class NoiseAwareBenchmark {
 	}
 
 	static float[][] photos() throws Exception {
-		float[][] planes = new float[PHOTOS.length][];
-		for (int i = 0; i < PHOTOS.length; i++) {
+		String[] crops = NEW_DATA ? UNSEEN : PHOTOS;
+		float[][] planes = new float[crops.length][];
+		for (int i = 0; i < crops.length; i++) {
+			String[] nameAt = crops[i].split("@");
 			try (InputStream in = NoiseAwareBenchmark.class.getResourceAsStream(
-				"/imagingbook/sampleimages/GeneralSampleImage-data/" + PHOTOS[i]))
+				"/imagingbook/sampleimages/GeneralSampleImage-data/" + nameAt[0]))
 			{
 				BufferedImage image = ImageIO.read(in);
-				ImageProcessor ip = new ImagePlus(PHOTOS[i], image).getProcessor().convertToByte(true);
-				ip.setRoi((ip.getWidth() - SIZE) / 2, (ip.getHeight() - SIZE) / 2, SIZE, SIZE);
+				ImageProcessor ip = new ImagePlus(nameAt[0], image).getProcessor().convertToByte(true);
+				String[] at = nameAt.length > 1 ? nameAt[1].split(",") : null;
+				ip.setRoi(at != null ? Integer.parseInt(at[0]) : (ip.getWidth() - SIZE) / 2, at != null ? Integer
+					.parseInt(at[1]) : (ip.getHeight() - SIZE) / 2, SIZE, SIZE);
 				planes[i] = (float[]) ip.crop().convertToFloat().getPixels();
 			}
 		}

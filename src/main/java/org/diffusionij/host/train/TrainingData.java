@@ -3,6 +3,8 @@ package org.diffusionij.host.train;
 import com.google.gson.JsonObject;
 import ij.IJ;
 import ij.ImagePlus;
+import ij.plugin.filter.GaussianBlur;
+import ij.process.FloatProcessor;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,14 +118,41 @@ public final class TrainingData {
 				chw = new float[c * h * w];
 				for (int k = 0; k < c; k++) System.arraycopy(item[k], 0, chw, k * h * w, h * w);
 			}
+			boolean transformed = unitNoise != null && noise.noise == TrainingSettings.Noise.POISSON_GAUSSIAN;
+			float[] weight = transformed ? cameraWeights(chw, c, w, h) : null; // before chw is normalised in place
 			NormalizationRange range = normalization.fit(chw);
 			float[] unit = range.apply(chw);
 			for (int i = 0; i < unit.length; i++) unit[i] = unit[i] * 2 - 1;
 			double scale = range.high() > range.low() ? range.high() - range.low() : 1;
 			double sigma = unitNoise == null ? Double.NaN : 2 * unitNoise.modelSigma / scale;
 			if (unitNoise != null) sigmas.add(unitNoise.reported);
-			out.add(new PatchSampler.Plane(c, h, w, unit, sigma));
+			out.add(new PatchSampler.Plane(c, h, w, unit, sigma, weight));
 		}
+	}
+
+	/** Smoothing of the transformed values behind a weight, in pixels: the weight must not follow the noise. */
+	static final double WEIGHT_BLUR = 2;
+	/** Lowest transformed level a weight is taken at (about one noise σ after the transform). */
+	static final double WEIGHT_FLOOR = 1;
+
+	/**
+	 * Weights that make an error after the generalised Anscombe transform count as it does in camera units: the
+	 * inverse transform stretches an error at transformed value z by about gain·z/2, so its square by (gain·z/2)²;
+	 * z is taken smoothed (the weight must not depend on the noise of its own pixel). The losses divide by the
+	 * batch's mean weight, so only ratios matter.
+	 */
+	static float[] cameraWeights(float[] transformed, int channels, int width, int height) {
+		float[] weight = new float[transformed.length];
+		for (int k = 0; k < channels; k++) {
+			float[] plane = Arrays.copyOfRange(transformed, k * width * height, (k + 1) * width * height);
+			FloatProcessor fp = new FloatProcessor(width, height, plane);
+			new GaussianBlur().blurGaussian(fp, WEIGHT_BLUR);
+			for (int i = 0; i < plane.length; i++) {
+				double z = Math.max(WEIGHT_FLOOR, plane[i]);
+				weight[k * width * height + i] = (float) (z * z);
+			}
+		}
+		return weight;
 	}
 
 	private static JsonObject describe(String source, List<PatchSampler.Plane> planes, Normalization n, int images,

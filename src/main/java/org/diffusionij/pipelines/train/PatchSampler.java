@@ -1,6 +1,7 @@
 package org.diffusionij.pipelines.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,24 +15,29 @@ public final class PatchSampler {
 
 	/**
 	 * One image: {@code channels} planes of {@code height × width}, channel-major (CHW), and the standard
-	 * deviation of its noise in the same (network) units, NaN for clean images.
+	 * deviation of its noise in the same (network) units, NaN for clean images; optionally a weight per value
+	 * (CHW) by which an error there counts in the losses (null: all alike).
 	 */
 	public static final class Plane {
 		public final int channels, height, width;
 		public final float[] data;
 		public final double sigma;
+		public final float[] weight;
 
 		public Plane(int channels, int height, int width, float[] data) {
-			this(channels, height, width, data, Double.NaN);
+			this(channels, height, width, data, Double.NaN, null);
 		}
 
-		public Plane(int channels, int height, int width, float[] data, double sigma) {
-			if (data.length != channels * height * width) throw new IllegalArgumentException("CHW size mismatch");
+		public Plane(int channels, int height, int width, float[] data, double sigma, float[] weight) {
+			if (data.length != channels * height * width || weight != null && weight.length != data.length) {
+				throw new IllegalArgumentException("CHW size mismatch");
+			}
 			this.channels = channels;
 			this.height = height;
 			this.width = width;
 			this.data = data;
 			this.sigma = sigma;
+			this.weight = weight;
 		}
 	}
 
@@ -67,6 +73,19 @@ public final class PatchSampler {
 
 	/** As {@link #batch(long, int)}; {@code sigmas} (or null) receives each patch's noise σ. */
 	public float[] batch(long step, int batchSize, float[] sigmas) {
+		return batch(step, batchSize, sigmas, null);
+	}
+
+	/** Whether the planes carry weights ({@link Plane#weight}). */
+	public boolean weighted() {
+		return planes.get(0).weight != null;
+	}
+
+	/**
+	 * As {@link #batch(long, int, float[])}; {@code weights} (or null) receives the patches' weights, NCHW
+	 * like the batch (1 where the planes have none).
+	 */
+	public float[] batch(long step, int batchSize, float[] sigmas, float[] weights) {
 		SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
 		int c = channels();
 		float[] out = new float[batchSize * c * patch * patch];
@@ -75,13 +94,16 @@ public final class PatchSampler {
 			int y0 = rnd.nextInt(p.height - patch + 1);
 			int x0 = rnd.nextInt(p.width - patch + 1);
 			int symmetry = rnd.nextInt(8);
-			copyPatch(p, y0, x0, symmetry, out, b * c * patch * patch);
+			copyPatch(p, p.data, y0, x0, symmetry, out, b * c * patch * patch);
 			if (sigmas != null) sigmas[b] = (float) p.sigma;
+			if (weights != null && p.weight != null) copyPatch(p, p.weight, y0, x0, symmetry, weights, b * c * patch *
+				patch);
+			else if (weights != null) Arrays.fill(weights, b * c * patch * patch, (b + 1) * c * patch * patch, 1f);
 		}
 		return out;
 	}
 
-	private void copyPatch(Plane p, int y0, int x0, int symmetry, float[] out, int offset) {
+	private void copyPatch(Plane p, float[] source, int y0, int x0, int symmetry, float[] out, int offset) {
 		int n = patch;
 		for (int ch = 0; ch < p.channels; ch++) {
 			int src = ch * p.height * p.width;
@@ -96,7 +118,7 @@ public final class PatchSampler {
 						sx = sy;
 						sy = t;
 					}
-					out[dst + y * n + x] = p.data[src + (y0 + sy) * p.width + x0 + sx];
+					out[dst + y * n + x] = source[src + (y0 + sy) * p.width + x0 + sx];
 				}
 			}
 		}
@@ -133,11 +155,16 @@ public final class PatchSampler {
 	}
 
 	private static Plane rows(Plane p, int from, int to) {
+		return new Plane(p.channels, to - from, p.width, rows(p, p.data, from, to), p.sigma, p.weight == null ? null :
+			rows(p, p.weight, from, to));
+	}
+
+	private static float[] rows(Plane p, float[] values, int from, int to) {
 		int h = to - from;
 		float[] d = new float[p.channels * h * p.width];
 		for (int c = 0; c < p.channels; c++) {
-			System.arraycopy(p.data, c * p.height * p.width + from * p.width, d, c * h * p.width, h * p.width);
+			System.arraycopy(values, c * p.height * p.width + from * p.width, d, c * h * p.width, h * p.width);
 		}
-		return new Plane(p.channels, h, p.width, d, p.sigma);
+		return d;
 	}
 }

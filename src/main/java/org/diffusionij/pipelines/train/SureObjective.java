@@ -47,8 +47,9 @@ final class SureObjective {
 	 * @param sigmas each patch's noise σ in network units
 	 * @param seed draws the extra noise, the probe b and which patches get extra noise
 	 * @param extraNoise false: every patch at its own σ (the validation estimate)
+	 * @param weights how much an error counts at each value, NCHW like y, or null (all alike)
 	 */
-	NDArray loss(NDArray y, float[] sigmas, long seed, boolean extraNoise) {
+	NDArray loss(NDArray y, float[] sigmas, long seed, boolean extraNoise, NDArray weights) {
 		NDManager m = y.getManager();
 		int n = (int) y.getShape().get(0);
 		Generator generator = Generator.manualSeed(seed);
@@ -73,20 +74,24 @@ final class SureObjective {
 		NDArray scale = m.create(a, twice), noise = m.create(b, twice);
 		NDArray state = both.mul(scale);
 		NDArray denoised = prediction.originalSample(model.forward(state, m.create(t)), state, scale, noise);
-		return estimate(u, denoised.get("0:" + n), denoised.get(n + ":"), probe, m.create(variance)).mean();
+		return estimate(u, denoised.get("0:" + n), denoised.get(n + ":"), probe, m.create(variance), weights).mean();
 	}
 
 	/**
 	 * SURE per image of a batch: {@code ||u − d||²/M − σ² + 2σ² bᵀ(dProbe − d)/(δM)} for noisy images u of noise
 	 * variance σ² ({@code variance}, one per image), their denoised d, the denoised of {@code u + δ·probe}, and
-	 * the probe.
+	 * the probe. With {@code weights} (NCHW, or null) each value's terms count by its weight divided by the
+	 * batch's mean weight: SURE of the weighted error, exact as long as a weight does not depend on its own value's
+	 * noise.
 	 */
-	static NDArray estimate(NDArray u, NDArray d, NDArray dProbe, NDArray probe, NDArray variance) {
+	static NDArray estimate(NDArray u, NDArray d, NDArray dProbe, NDArray probe, NDArray variance, NDArray weights) {
 		int n = (int) u.getShape().get(0);
 		long values = u.getShape().size() / n;
-		NDArray residual = u.sub(d).square().reshape(n, values).mean(new int[] { 1 });
-		NDArray divergence = probe.mul(dProbe.sub(d)).reshape(n, values).sum(new int[] { 1 }).div(DELTA);
-		return residual.sub(variance).add(variance.mul(divergence).mul(2f / values));
+		NDArray w = weights == null ? u.onesLike() : weights.div(weights.mean());
+		NDArray residual = u.sub(d).square().mul(w).reshape(n, values).mean(new int[] { 1 });
+		NDArray meanWeight = w.reshape(n, values).mean(new int[] { 1 });
+		NDArray divergence = probe.mul(dProbe.sub(d)).mul(w).reshape(n, values).sum(new int[] { 1 }).div(DELTA);
+		return residual.sub(variance.mul(meanWeight)).add(variance.mul(divergence).mul(2f / values));
 	}
 
 	private static NDArray perSample(float[] factors, NDManager m, Shape like) {

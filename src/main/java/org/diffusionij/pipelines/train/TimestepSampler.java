@@ -31,6 +31,27 @@ final class TimestepSampler {
 		return t;
 	}
 
+	/**
+	 * As {@link #draw}, but {@link #FOCUS} of the batch at noise levels within a factor {@link #SPREAD} of
+	 * {@code levels[i]} (log-uniform): Noisier2Noise's denoiser is used only at s = RATIO·σ of each plane, so the
+	 * steps are spent there, and the rest keep the other levels from drifting.
+	 */
+	float[] around(long step, float[] levels) {
+		float[] t = draw(step, levels.length);
+		SplittableRandom rnd = new SplittableRandom(settings.seed * 0x94D049BB133111EBL + step * 131 + 3);
+		int max = settings.maxTimestep > 0 ? Math.min(settings.maxTimestep, sigmas.length) : sigmas.length;
+		for (int i = 0; i < t.length; i++) {
+			double u = rnd.nextDouble(), v = rnd.nextDouble();
+			if (u < FOCUS) t[i] = nearest(levels[i] * Math.exp(Math.log(SPREAD) * (2 * v - 1)), max);
+		}
+		return t;
+	}
+
+	/** Share of a Noisier2Noise batch drawn near the level the denoiser uses. */
+	static final double FOCUS = 0.75;
+	/** How far from that level (a factor either way) the focused draws go. */
+	static final double SPREAD = 2;
+
 	/** Evenly spread timesteps of the training distribution, for a fixed validation batch. */
 	float[] spread(int count) {
 		float[] t = new float[count];

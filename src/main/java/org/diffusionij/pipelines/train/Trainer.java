@@ -236,24 +236,27 @@ public final class Trainer {
 		int b = settings.batch, c = train.channels(), p = settings.patch;
 		double loss;
 		try (NDManager s = manager.newSubManager()) {
-			float[] sigmas = new float[b];
-			NDArray x0 = s.create(train.batch(step, b, sigmas), new Shape(b, c, p, p));
+			float[] sigmas = new float[b], weights = train.weighted() ? new float[b * c * p * p] : null;
+			NDArray x0 = s.create(train.batch(step, b, sigmas, weights), new Shape(b, c, p, p));
+			NDArray w = weights == null ? null : s.create(weights, x0.getShape());
 			NDArray lossArray;
 			if (sure != null && noisier2noise == null) {
 				try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-					lossArray = sure.loss(x0, sigmas, noiseSeed(step), true);
+					lossArray = sure.loss(x0, sigmas, noiseSeed(step), true, w);
 					gc.backward(lossArray);
 				}
 			}
 			else {
-				float[] t = timesteps.draw(step, b);
+				float[] t = noisier2noise != null ? timesteps.around(step, Noisier2Noise.levels(sigmas)) : timesteps
+					.draw(step, b);
 				NDArray noise = Generator.manualSeed(noiseSeed(step)).randn(s, x0.getShape());
 				NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
 				NDArray target = velocity ? noiseScheduler.getVelocity(x0, noise, t) : noise;
 				NDArray tArray = s.create(t);
 				try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
 					NDArray predicted = model.forward(noisy, tArray);
-					lossArray = predicted.sub(target).square().mean();
+					NDArray squared = predicted.sub(target).square();
+					lossArray = w == null ? squared.mean() : squared.mul(w).sum().div(w.sum());
 					gc.backward(lossArray);
 				}
 			}
@@ -295,10 +298,11 @@ public final class Trainer {
 		JniUtils.setGradMode(false);
 		model.load(ema.weights());
 		try (NDManager s = manager.newSubManager()) {
-			float[] sigmas = new float[b];
-			NDArray x0 = s.create(validation.batch(0, b, sigmas), new Shape(b, c, p, p));
-			if (noisier2noise != null && at > 0) return noisier2noiseError(x0, sigmas, s);
-			if (sure != null) return sure.loss(x0, sigmas, noiseSeed(-1), false).getFloat();
+			float[] sigmas = new float[b], weights = validation.weighted() ? new float[b * c * p * p] : null;
+			NDArray x0 = s.create(validation.batch(0, b, sigmas, weights), new Shape(b, c, p, p));
+			NDArray w = weights == null ? null : s.create(weights, x0.getShape());
+			if (noisier2noise != null && at > 0) return noisier2noiseError(x0, sigmas, w, s);
+			if (sure != null) return sure.loss(x0, sigmas, noiseSeed(-1), false, w).getFloat();
 			float[] t = timesteps.spread(b);
 			NDArray noise = Generator.manualSeed(noiseSeed(-1)).randn(s, x0.getShape());
 			NDArray noisy = noiseScheduler.addNoise(x0, noise, t);
@@ -312,7 +316,7 @@ public final class Trainer {
 	}
 
 	/** SURE of the Noisier2Noise estimate on noisy patches (same draws for the image and its probe). */
-	private double noisier2noiseError(NDArray y, float[] sigmas, NDManager s) {
+	private double noisier2noiseError(NDArray y, float[] sigmas, NDArray weights, NDManager s) {
 		Shape shape = y.getShape();
 		Generator generator = Generator.manualSeed(noiseSeed(-2));
 		NDArray eps = generator.randn(s, new Shape(shape.get(0) * Noisier2Noise.DRAWS, shape.get(1), shape.get(2),
@@ -322,7 +326,7 @@ public final class Trainer {
 		for (int i = 0; i < variance.length; i++) variance[i] = sigmas[i] * sigmas[i];
 		NDArray d = noisier2noise.estimate(y, sigmas, eps);
 		NDArray dProbe = noisier2noise.estimate(y.add(probe.mul(SureObjective.DELTA)), sigmas, eps);
-		return SureObjective.estimate(y, d, dProbe, probe, s.create(variance)).mean().getFloat();
+		return SureObjective.estimate(y, d, dProbe, probe, s.create(variance), weights).mean().getFloat();
 	}
 
 	private int noiseSeed(long forStep) {

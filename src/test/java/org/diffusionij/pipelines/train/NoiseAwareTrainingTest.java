@@ -47,7 +47,7 @@ class NoiseAwareTrainingTest {
 		for (PatchSampler.Plane p : TrainerTest.planes) {
 			float[] d = p.data.clone();
 			for (int i = 0; i < d.length; i++) d[i] += (float) (SIGMA * r.nextGaussian());
-			noisy.add(new PatchSampler.Plane(p.channels, p.height, p.width, d, SIGMA));
+			noisy.add(new PatchSampler.Plane(p.channels, p.height, p.width, d, SIGMA, null));
 		}
 	}
 

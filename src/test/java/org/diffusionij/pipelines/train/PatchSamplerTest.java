@@ -24,6 +24,28 @@ class PatchSamplerTest {
 		assertFalse(Arrays.equals(a.batch(2, 4), a.batch(3, 4)));
 	}
 
+	/** A weight patch is cut and turned exactly as its image patch; the split keeps each plane's weights. */
+	@Test
+	void weightsFollowTheirPatches() {
+		PatchSampler.Plane r = ramp(40, 30);
+		float[] w = new float[r.data.length];
+		for (int i = 0; i < w.length; i++) w[i] = 2 * r.data[i] + 1;
+		PatchSampler.Plane weighted = new PatchSampler.Plane(1, 40, 30, r.data, 0.1, w);
+		for (PatchSampler s : new PatchSampler[] { new PatchSampler(Arrays.asList(weighted), 16, 3), new PatchSampler(
+			PatchSampler.split(Arrays.asList(weighted), 0.3, 16).get(1), 16, 3) })
+		{
+			assertTrue(s.weighted());
+			for (int step = 0; step < 10; step++) {
+				float[] weights = new float[2 * 16 * 16];
+				float[] patch = s.batch(step, 2, null, weights);
+				for (int i = 0; i < patch.length; i++) assertEquals(2 * patch[i] + 1, weights[i], 0);
+			}
+		}
+		float[] ones = new float[16 * 16];
+		new PatchSampler(Arrays.asList(r), 16, 3).batch(0, 1, null, ones);
+		for (float v : ones) assertEquals(1, v, 0);
+	}
+
 	@Test
 	void patchesAreSymmetriesOfImageContent() {
 		PatchSampler s = new PatchSampler(Arrays.asList(ramp(20, 20)), 20, 1);

@@ -34,8 +34,8 @@ class SureObjectiveTest {
 			for (double a = 0.3; a <= 1.0001; a += 0.05) {
 				float af = (float) a;
 				NDArray d = y.mul(af);
-				double sure = SureObjective.estimate(y, d, y.add(probe.mul(SureObjective.DELTA)).mul(af), probe, variance)
-					.mean().getFloat();
+				double sure = SureObjective.estimate(y, d, y.add(probe.mul(SureObjective.DELTA)).mul(af), probe, variance,
+					null).mean().getFloat();
 				double trueError = d.sub(x).square().mean().getFloat();
 				double closedForm = (1 - a) * (1 - a) * S + a * a * SIGMA * SIGMA;
 				assertEquals(closedForm, trueError, 0.03 * closedForm, "true error of a = " + a);
@@ -46,6 +46,35 @@ class SureObjectiveTest {
 				}
 			}
 			assertEquals(S / (S + SIGMA * SIGMA), bestA, 0.05, "SURE's best linear denoiser is E[x | y]");
+		}
+	}
+
+	/**
+	 * Weights that do not depend on the noise (here on x's own magnitude, as the camera-unit weights of
+	 * Poisson–Gaussian data depend on the smoothed signal): the weighted estimate gives the weighted true error
+	 * (divided by the mean weight), which differs from the unweighted one.
+	 */
+	@Test
+	void weightedEstimateMatchesTheWeightedTrueError() {
+		DiffusionEngine.start();
+		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+			Generator g = Generator.manualSeed(6);
+			Shape shape = new Shape(4, 1, 128, 128);
+			NDArray x = g.randn(m, shape).mul((float) Math.sqrt(S));
+			NDArray y = x.add(g.randn(m, shape).mul((float) SIGMA));
+			NDArray probe = g.randn(m, shape);
+			NDArray w = x.abs().add(0.05f).square();
+			float v = (float) (SIGMA * SIGMA);
+			NDArray variance = m.create(new float[] { v, v, v, v });
+			// a denoiser that shrinks large values less: its error differs where the weights are large
+			NDArray d = y.mul(y.abs().mul(0.5f).add(0.5f).minimum(1f));
+			NDArray dProbe = y.add(probe.mul(SureObjective.DELTA));
+			dProbe = dProbe.mul(dProbe.abs().mul(0.5f).add(0.5f).minimum(1f));
+			double sure = SureObjective.estimate(y, d, dProbe, probe, variance, w).mean().getFloat();
+			double weighted = d.sub(x).square().mul(w).mean().getFloat() / w.mean().getFloat();
+			double plain = d.sub(x).square().mean().getFloat();
+			assertEquals(weighted, sure, 0.03 * weighted);
+			assertTrue(Math.abs(plain - weighted) > 0.1 * weighted, plain + " vs " + weighted);
 		}
 	}
 }
