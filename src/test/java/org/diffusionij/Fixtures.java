@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Random;
 import org.diffusionij.io.safetensors.SafetensorsReader;
 
 /**
@@ -57,5 +58,17 @@ public final class Fixtures {
 	{
 		assertEquals(new Shape(ref.info(name).shape), actual.getShape(), name);
 		return assertClose(ref.floats(name), actual.toFloatArray(), tolerance, name);
+	}
+
+	/** A Poisson draw by Knuth's multiplication method (fine for the small means of photon-limited images). */
+	public static int poisson(double mean, Random random) {
+		double limit = Math.exp(-mean), p = 1;
+		int k = 0;
+		do {
+			k++;
+			p *= random.nextDouble();
+		}
+		while (p > limit);
+		return k - 1;
 	}
 }

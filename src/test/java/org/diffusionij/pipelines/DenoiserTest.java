@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import org.diffusionij.Fixtures;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,7 +149,7 @@ class DenoiserTest {
 		for (int i = 0; i < noisy.length; i++) {
 			double photons = clean.plane[i] / 8.0 + 1; // 1 to 33 photons: photon-limited
 			expected[i] = (float) (gain * photons + offset);
-			noisy[i] = (float) (gain * poisson(photons, random) + offset + read * random.nextGaussian());
+			noisy[i] = (float) (gain * Fixtures.poisson(photons, random) + offset + read * random.nextGaussian());
 		}
 		DenoiseSettings s = new DenoiseSettings();
 		s.noise = DenoiseSettings.Noise.POISSON_GAUSSIAN;
@@ -161,17 +162,5 @@ class DenoiserTest {
 		double input = QualityMetrics.psnr(expected, noisy, range);
 		double result = QualityMetrics.psnr(expected, out, range);
 		assertTrue(result >= input + 5, "input " + input + " dB, result " + result + " dB");
-	}
-
-	/** Knuth's Poisson sampler, fine for the small means of photon-limited images. */
-	private static int poisson(double mean, Random random) {
-		double limit = Math.exp(-mean), p = 1;
-		int k = 0;
-		do {
-			k++;
-			p *= random.nextDouble();
-		}
-		while (p > limit);
-		return k - 1;
 	}
 }

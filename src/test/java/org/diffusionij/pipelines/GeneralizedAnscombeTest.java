@@ -3,6 +3,7 @@ package org.diffusionij.pipelines;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
+import org.diffusionij.Fixtures;
 import org.junit.jupiter.api.Test;
 
 class GeneralizedAnscombeTest {
@@ -14,7 +15,7 @@ class GeneralizedAnscombeTest {
 
 	/** One Poisson–Gaussian pixel value for a mean of {@code photons}. */
 	private static double sample(Random random, double photons) {
-		return GAIN * poisson(random, photons) + OFFSET + READ_NOISE * random.nextGaussian();
+		return GAIN * Fixtures.poisson(photons, random) + OFFSET + READ_NOISE * random.nextGaussian();
 	}
 
 	/**
@@ -25,18 +26,6 @@ class GeneralizedAnscombeTest {
 		double s = READ_NOISE / GAIN;
 		double y = d * d / 4 - 0.375 - s * s;
 		return GAIN * Math.max(0, y) + OFFSET;
-	}
-
-	/** Knuth's multiplication method (fine for the small means used here). */
-	private static int poisson(Random random, double mean) {
-		double limit = Math.exp(-mean);
-		double product = random.nextDouble();
-		int k = 0;
-		while (product > limit) {
-			product *= random.nextDouble();
-			k++;
-		}
-		return k;
 	}
 
 	/** E[f(z)] from many samples, which is what an ideal denoiser returns; its inverse gives back the intensity. */

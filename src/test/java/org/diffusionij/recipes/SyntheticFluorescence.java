@@ -1,6 +1,7 @@
 package org.diffusionij.recipes;
 
 import java.util.Random;
+import org.diffusionij.Fixtures;
 
 /**
  * A synthetic widefield fluorescence stack with known ground truth: blurred spots (vesicles) and filaments
@@ -92,13 +93,6 @@ public final class SyntheticFluorescence {
 	/** Knuth's method below 30, a rounded normal approximation above. */
 	static int poisson(double mean, Random r) {
 		if (mean > 30) return Math.max(0, (int) Math.round(mean + Math.sqrt(mean) * r.nextGaussian()));
-		double limit = Math.exp(-mean), p = 1;
-		int k = 0;
-		do {
-			k++;
-			p *= r.nextDouble();
-		}
-		while (p > limit);
-		return k - 1;
+		return Fixtures.poisson(mean, r);
 	}
 }

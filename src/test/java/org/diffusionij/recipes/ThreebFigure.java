@@ -65,11 +65,12 @@ public final class ThreebFigure {
 		finally {
 			context.dispose();
 		}
+		System.exit(0); // an engine thread must not keep the JVM alive
 	}
 
 	private static ImagePlus denoise(Context context, ImagePlus stack, String keys) {
 		return CommandCall.run(context, DiffusionCommands.find(context.service(CommandService.class), DenoiseCommand
-			.LABEL), MacroOptions.parse(keys + " output_type=32-bit").asMap(), stack, "an image");
+			.LABEL), MacroOptions.parse(keys + " output_type=float32").asMap(), stack, "an image");
 	}
 
 	private static float[] plane(ImagePlus image, int index) {

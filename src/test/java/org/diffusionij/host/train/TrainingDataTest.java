@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import ij.ImagePlus;
 import ij.process.FloatProcessor;
 import java.util.Random;
+import org.diffusionij.Fixtures;
 import org.diffusionij.pipelines.GeneralizedAnscombe;
 import org.diffusionij.pipelines.Normalization;
 import org.diffusionij.pipelines.train.PatchSampler;
@@ -25,20 +26,10 @@ class TrainingDataTest {
 		for (int y = 0; y < 64; y++) {
 			for (int x = 0; x < 64; x++) {
 				double photons = x < 32 ? 5 : 80;
-				fp.setf(x, y, (float) (OFFSET + GAIN * poisson(photons, r) + READ * r.nextGaussian()));
+				fp.setf(x, y, (float) (OFFSET + GAIN * Fixtures.poisson(photons, r) + READ * r.nextGaussian()));
 			}
 		}
 		return new ImagePlus("two levels", fp);
-	}
-
-	private static int poisson(double mean, Random r) {
-		double l = Math.exp(-mean), p = 1;
-		int k = 0;
-		do {
-			k++;
-			p *= r.nextDouble();
-		} while (p > l);
-		return k - 1;
 	}
 
 	private static TrainingSettings keys(TrainingSettings.Noise noise) {

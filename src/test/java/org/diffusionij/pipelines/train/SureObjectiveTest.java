@@ -19,17 +19,22 @@ class SureObjectiveTest {
 
 	private static final double S = 0.09, SIGMA = 0.2;
 
+	/** Clean x ~ N(0, S), its noisy y = x + σn and a probe, 4 images of 128², from {@code seed}. */
+	private static NDArray[] gaussianData(NDManager m, int seed) {
+		Generator g = Generator.manualSeed(seed);
+		Shape shape = new Shape(4, 1, 128, 128);
+		NDArray x = g.randn(m, shape).mul((float) Math.sqrt(S));
+		NDArray y = x.add(g.randn(m, shape).mul((float) SIGMA));
+		float v = (float) (SIGMA * SIGMA);
+		return new NDArray[] { x, y, g.randn(m, shape), m.create(new float[] { v, v, v, v }) };
+	}
+
 	@Test
 	void estimateMatchesTheTrueErrorOfLinearDenoisersAndTheirOptimum() {
 		DiffusionEngine.start();
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-			Generator g = Generator.manualSeed(5);
-			Shape shape = new Shape(4, 1, 128, 128);
-			NDArray x = g.randn(m, shape).mul((float) Math.sqrt(S));
-			NDArray y = x.add(g.randn(m, shape).mul((float) SIGMA));
-			NDArray probe = g.randn(m, shape);
-			NDArray variance = m.create(new float[] { (float) (SIGMA * SIGMA), (float) (SIGMA * SIGMA),
-				(float) (SIGMA * SIGMA), (float) (SIGMA * SIGMA) });
+			NDArray[] data = gaussianData(m, 5);
+			NDArray x = data[0], y = data[1], probe = data[2], variance = data[3];
 			double bestA = 0, bestSure = Double.MAX_VALUE;
 			for (double a = 0.3; a <= 1.0001; a += 0.05) {
 				float af = (float) a;
@@ -58,14 +63,9 @@ class SureObjectiveTest {
 	void weightedEstimateMatchesTheWeightedTrueError() {
 		DiffusionEngine.start();
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-			Generator g = Generator.manualSeed(6);
-			Shape shape = new Shape(4, 1, 128, 128);
-			NDArray x = g.randn(m, shape).mul((float) Math.sqrt(S));
-			NDArray y = x.add(g.randn(m, shape).mul((float) SIGMA));
-			NDArray probe = g.randn(m, shape);
+			NDArray[] data = gaussianData(m, 6);
+			NDArray x = data[0], y = data[1], probe = data[2], variance = data[3];
 			NDArray w = x.abs().add(0.05f).square();
-			float v = (float) (SIGMA * SIGMA);
-			NDArray variance = m.create(new float[] { v, v, v, v });
 			// a denoiser that shrinks large values less: its error differs where the weights are large
 			NDArray d = y.mul(y.abs().mul(0.5f).add(0.5f).minimum(1f));
 			NDArray dProbe = y.add(probe.mul(SureObjective.DELTA));
