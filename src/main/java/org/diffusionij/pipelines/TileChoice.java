@@ -1,0 +1,45 @@
+package org.diffusionij.pipelines;
+
+/**
+ * The tile side Denoise Image takes by default ({@code tile=auto}): the whole image when it fits the memory
+ * budget and is at most {@link #WHOLE_PIXELS} pixels, else the largest square tile up to {@link #MAX_SIDE} that
+ * fits. Larger tiles stop paying on CPUs: the network computes the same per pixel, the overlap is already a few
+ * per cent at 1024, and activations of a large whole image cost page faults and memory that grows with the image.
+ * A fixed upper side keeps the native memory of a large image flat in its size.
+ */
+public final class TileChoice {
+
+	/** The largest tile side chosen by default. */
+	public static final int MAX_SIDE = 1024;
+	/** The largest image (in pixels) denoised as one tile by default. */
+	public static final long WHOLE_PIXELS = (long) MAX_SIDE * MAX_SIDE;
+	/** Smallest tile side chosen by default. */
+	static final int MIN_SIDE = 128;
+	/** Float32 values alive per channel and pixel during a UNet forward (activations, skips, GroupNorm temps). */
+	static final int LIVE_TENSORS = 6;
+
+	private TileChoice() {}
+
+	/**
+	 * @param blockOutChannels the UNet's channels per resolution level
+	 * @param budget native bytes the tile's forward pass may take
+	 * @return the tile side for an image of {@code width x height}
+	 */
+	public static int side(int width, int height, int[] blockOutChannels, int multiple, long budget) {
+		double perPixel = bytesPerPixel(blockOutChannels);
+		long pixels = (long) width * height;
+		if (pixels <= WHOLE_PIXELS && pixels * perPixel <= budget) return Math.max(width, height);
+		int side = (int) Math.min(MAX_SIDE, Math.sqrt(budget / perPixel));
+		int step = Math.max(multiple, 64);
+		return Math.max(MIN_SIDE, side / step * step);
+	}
+
+	/** Estimated bytes of a forward pass per input pixel: each level's channels, at its resolution, a few times. */
+	static double bytesPerPixel(int[] blockOutChannels) {
+		double sum = 0;
+		for (int level = 0; level < blockOutChannels.length; level++) {
+			sum += blockOutChannels[level] / Math.pow(4, level);
+		}
+		return 4.0 * LIVE_TENSORS * sum;
+	}
+}
