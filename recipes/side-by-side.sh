@@ -16,7 +16,7 @@ OUT=${OUT:-target/side-by-side}
 REF=${REFENV:-../shared/refenv}
 export REFENV_SITE=${REFENV_SITE:-$HOME/.cache/refenv/site-hubhead}
 TUNE=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736
-JAR=$(ls target/Diffusion_for_ImageJ-*.jar | grep -v tests | head -1)
+JAR=$(ls target/Diffusion_for_ImageJ-*.jar | grep -v -e tests -e sources | head -1)
 TCP="target/test-classes:target/classes:$(cat target/cp.txt)"
 mkdir -p "$OUT"
 [ -f "$OUT/noisy-$N.tif" ] || java -cp "$TCP" org.diffusionij.recipes.BenchImages "$OUT" "$N"

@@ -35,7 +35,7 @@ import org.diffusionij.pipelines.train.TrainingListener;
  * (written by the worker as a small TIFF) and the Log. Cancel (Esc) sends the worker SIGTERM, which cancels its
  * command as Cancel does (the launcher's {@link CommandStop}: checkpoint of the current step); the worker also
  * stops by itself when the host vanishes (the launcher's parent watchdog). {@code -Ddiffusionij.train.worker=false}
- * trains in the calling process instead.
+ * always trains in the calling process, {@code =true} always in a worker.
  */
 final class TrainWorker {
 
@@ -55,10 +55,16 @@ final class TrainWorker {
 		this.folder = folder;
 	}
 
-	/** Whether this process hands training to a worker (it is none itself, and it was not told otherwise). */
+	/**
+	 * Whether this process hands training to a worker: when told to ({@code -Ddiffusionij.train.worker=true}), or
+	 * when this process's oneDNN setting does not give correct gradients (the canary found them wrong and the
+	 * host runs unguarded for inference). Cancelling a worker before its first checkpoint is not yet reported as a
+	 * cancel (see docs/onednn-guard.md), so it is not the default where training is safe in-process.
+	 */
 	static boolean wanted() {
 		String p = System.getProperty(PROPERTY, "");
-		return !p.equals("inside") && !p.equalsIgnoreCase("false");
+		if (p.equals("inside") || p.equalsIgnoreCase("false")) return false;
+		return p.equalsIgnoreCase("true") || !OneDnnGuard.gradientsCorrectHere();
 	}
 
 	static boolean inside() {
