@@ -126,7 +126,7 @@ public final class DiffusionEngine {
 		sb.append("Threads: ").append(JniUtils.getNumThreads()).append(" intra-op, ")
 			.append(JniUtils.getNumInteropThreads()).append(" inter-op\n");
 		sb.append("OMP_WAIT_POLICY: ").append(NativeEnv.get("OMP_WAIT_POLICY")).append('\n');
-		sb.append("oneDNN guard: ").append(OneDnnGuard.state().description).append('\n');
+		sb.append("oneDNN guard: ").append(OneDnnGuard.describe()).append('\n');
 		sb.append("Memory: ").append(memoryPolicy).append('\n');
 		sb.append("Java: ").append(System.getProperty("java.version")).append(" (")
 			.append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append(")\n");

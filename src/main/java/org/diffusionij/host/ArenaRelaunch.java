@@ -3,11 +3,11 @@ package org.diffusionij.host;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.diffusionij.engine.ChildJvm;
 
 /**
  * Runs the headless launcher again in a child JVM with {@code MALLOC_ARENA_MAX=1} when it was started without.
@@ -40,14 +40,7 @@ final class ArenaRelaunch {
 	static List<String> command(String java, List<String> jvmOptions, String classPath, String mainClass,
 		String[] args)
 	{
-		List<String> cmd = new ArrayList<>();
-		cmd.add(java);
-		cmd.addAll(jvmOptions);
-		cmd.add("-cp");
-		cmd.add(classPath);
-		cmd.add(mainClass);
-		cmd.addAll(Arrays.asList(args));
-		return cmd;
+		return ChildJvm.command(java, jvmOptions, classPath, mainClass, args);
 	}
 
 	/**

@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
  * In the child JVM that {@link ArenaRelaunch} starts, a watchdog also stops the command when the parent launcher
  * is gone (killed with SIGKILL, say), so no JVM goes on working for a launcher nobody waits for.
  */
-final class CommandStop {
+public final class CommandStop {
 
 	/** System property naming the parent launcher's pid in the child JVM. */
-	static final String PARENT_PID = "diffusionij.launcher.parent";
+	public static final String PARENT_PID = "diffusionij.launcher.parent";
 
 	private static final long FORCE_AFTER_NANOS = 2_000_000_000L;
 

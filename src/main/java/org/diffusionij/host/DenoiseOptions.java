@@ -38,8 +38,23 @@ public final class DenoiseOptions {
 			" intensity units (for example sigma=25 on an 8-bit image), or sigma=auto to estimate it.");
 	}
 
+	/** {@code auto} (or empty) or a tile side in pixels. */
+	static int tile(String text) {
+		String t = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
+		if (t.isEmpty() || t.equals(AUTO)) return DenoiseSettings.AUTO_TILE;
+		try {
+			int v = Integer.parseInt(t);
+			if (v >= 16) return v;
+		}
+		catch (NumberFormatException e) {
+			// reported below
+		}
+		throw new IllegalArgumentException("tile=" + text + ": give auto (the default) or a tile side of 16 pixels " +
+			"or more (for example tile=512).");
+	}
+
 	static DenoiseSettings settings(String noise, String sigma, double gain, double offset, String mode,
-		String sampler, int steps, int samples, long seed, int tile, String channels)
+		String sampler, int steps, int samples, long seed, String tile, String channels)
 	{
 		DenoiseSettings s = new DenoiseSettings();
 		s.noise = POISSON_GAUSSIAN.equals(noise) ? DenoiseSettings.Noise.POISSON_GAUSSIAN : DenoiseSettings.Noise.GAUSSIAN;
@@ -52,7 +67,8 @@ public final class DenoiseOptions {
 		s.steps = steps;
 		s.samples = samples;
 		s.seed = seed;
-		s.tile = tile;
+		s.tile = tile(tile);
+		if (s.tile == DenoiseSettings.AUTO_TILE) s.memoryBudget = FreeMemory.available() / 2;
 		s.channels = LUMINANCE.equals(channels) ? DenoiseSettings.Channels.LUMINANCE :
 			DenoiseSettings.Channels.PER_CHANNEL;
 		s.check();

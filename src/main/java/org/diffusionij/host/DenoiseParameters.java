@@ -43,8 +43,9 @@ public abstract class DenoiseParameters extends DiffusionCommand {
 	@Parameter(persist = false)
 	private long seed = 0;
 
-	@Parameter(persist = false, min = "16")
-	private int tile = DenoiseSettings.DEFAULT_TILE;
+	@Parameter(persist = false, description = "auto (the whole image when it fits, else the largest tile that " +
+		"fits free memory, up to 1024) or a tile side in pixels (16 or more)")
+	private String tile = DenoiseOptions.AUTO;
 
 	@Parameter(persist = false, choices = { DenoiseOptions.PER_CHANNEL, DenoiseOptions.LUMINANCE })
 	private String channels = DenoiseOptions.PER_CHANNEL;

@@ -4,20 +4,18 @@ import java.util.Locale;
 
 /**
  * What one Denoise Image run does. The defaults are the ones the command offers: Gaussian noise of a level
- * estimated per plane, the one-step {@link Mode#MEAN mean} estimate, tiles of {@value #DEFAULT_TILE} pixels.
+ * estimated per plane, the one-step {@link Mode#MEAN mean} estimate, tiles chosen by {@link TileChoice}.
  */
 public final class DenoiseSettings {
 
 	/**
-	 * The default tile side, the fastest on CPUs whatever the process's malloc arenas. Tiles overlap by
-	 * {@link Denoiser#OVERLAP} pixels and are padded to full size, so small tiles recompute part of the image;
-	 * large tiles cost page faults where a thread has its own arena, whose big blocks glibc hands back to the
-	 * kernel and faults in again at every tile. Measured with the bundled model on 2 CPU cores over the
-	 * evaluation images at σ = 25: with the thread's own arena 16.6 s per megapixel with 128 (30.37 dB) and 46
-	 * with 512 (30.29 dB; 10x the page faults); with one arena ({@code MALLOC_ARENA_MAX=1}) 512 took 16.7 s,
-	 * no faster. On a GPU larger tiles are faster (512, as the README says).
+	 * The default tile, {@code auto}: chosen by {@link TileChoice} from the image, the model and
+	 * {@link #memoryBudget} (the whole image when it fits). Before, the default was 128, the fastest where a
+	 * thread's own malloc arena handed large blocks back to the kernel after every tile; with freed memory kept in
+	 * the process ({@code mallopt} at engine start) larger tiles are faster, as they recompute less overlap.
 	 */
-	public static final int DEFAULT_TILE = 128;
+	public static final int AUTO_TILE = 0;
+	public static final int DEFAULT_TILE = AUTO_TILE;
 
 	/** The noise model. */
 	public enum Noise {
@@ -90,6 +88,8 @@ public final class DenoiseSettings {
 	public int samples = 1;
 	public long seed = 0;
 	public int tile = DEFAULT_TILE;
+	/** Bytes the network's native memory may take per tile, for {@code tile=auto} (the host's free memory). */
+	public long memoryBudget = Long.MAX_VALUE;
 	public Channels channels = Channels.PER_CHANNEL;
 	/**
 	 * {@code mean} mode computes the {@link Noisier2Noise} estimate instead of the one-step x̂₀: for models trained
@@ -107,7 +107,9 @@ public final class DenoiseSettings {
 		}
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1; got " + steps + ".");
 		if (samples < 1) throw new IllegalArgumentException("samples must be at least 1; got " + samples + ".");
-		if (tile < 16) throw new IllegalArgumentException("tile must be at least 16 pixels; got " + tile + ".");
+		if (tile != AUTO_TILE && tile < 16) {
+			throw new IllegalArgumentException("tile must be auto or at least 16 pixels; got " + tile + ".");
+		}
 	}
 
 	/** The settings as one line of {@code key=value} pairs, as the macro keys name them. */
@@ -125,7 +127,7 @@ public final class DenoiseSettings {
 			s.append(" sampler=").append(sampler.key).append(" steps=").append(steps).append(" samples=").append(samples)
 				.append(" seed=").append(seed);
 		}
-		s.append(" tile=").append(tile).append(" channels=").append(channels.key);
+		s.append(" tile=").append(tile == AUTO_TILE ? "auto" : Integer.toString(tile)).append(" channels=").append(channels.key);
 		return s.toString();
 	}
 

@@ -88,7 +88,9 @@ public final class Denoiser {
 		}
 		int items = planes.length / channels;
 		int units = luminance ? items : planes.length / modelChannels;
-		Tiler tiler = new Tiler(settings.tile, Math.min(OVERLAP, settings.tile / 2), multiple);
+		int side = settings.tile != DenoiseSettings.AUTO_TILE ? settings.tile : TileChoice.side(width, height, unet
+			.config().blockOutChannels, multiple, settings.memoryBudget);
+		Tiler tiler = new Tiler(side, Math.min(OVERLAP, side / 2), multiple);
 		long calls = (long) units * tiler.tiles(height, width) * ReverseProcess.calls(settings);
 		Pass pass = new Pass(width, height, settings, tiler, new CallCounter(progress, calls), manager);
 		DenoiseResult result = new DenoiseResult(planes.length, units);
@@ -161,7 +163,7 @@ public final class Denoiser {
 			Noisier2Noise estimator = new Noisier2Noise(unet, alphasCumprod, prediction);
 			NoiseSource noise = Generator.manualSeed(s.seed + index);
 			float[] sigma = { (float) start.sigma() };
-			return pass.tiler.run(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> {
+			return pass.tiler.runInPlace(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> {
 				Shape shape = tile.getShape();
 				NDArray eps = noise.randn(tile.getManager(), new Shape(Noisier2Noise.DRAWS, shape.get(1), shape.get(2),
 					shape.get(3)));
@@ -171,12 +173,12 @@ public final class Denoiser {
 			});
 		}
 		if (s.mode == DenoiseSettings.Mode.MEAN) {
-			return pass.tiler.run(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> reverse.mean(tile,
+			return pass.tiler.runInPlace(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> reverse.mean(tile,
 				start, counter::called));
 		}
 		NoiseSource noise = Generator.manualSeed(s.seed + index);
 		int chains = s.sampler == DenoiseSettings.Sampler.DDIM ? 1 : s.samples;
-		return pass.tiler.run(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> reverse.sample(tile,
+		return pass.tiler.runInPlace(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> reverse.sample(tile,
 			start, s.sampler, s.steps, chains, noise, counter::called));
 	}
 

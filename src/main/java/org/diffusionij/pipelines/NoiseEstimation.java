@@ -42,39 +42,51 @@ public final class NoiseEstimation {
 		checkSize(plane, width, height);
 		if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException("fraction must be in (0, 1]");
 		int n = (width - 2) * (height - 2);
-		double[] gradient = new double[n];
-		double[] response = new double[n];
-		int k = 0;
-		for (int y = 1; y < height - 1; y++) {
-			for (int x = 1; x < width - 1; x++, k++) {
-				int i = y * width + x;
-				double nw = plane[i - width - 1], no = plane[i - width], ne = plane[i - width + 1];
-				double we = plane[i - 1], c = plane[i], ea = plane[i + 1];
-				double sw = plane[i + width - 1], so = plane[i + width], se = plane[i + width + 1];
-				double gx = ne + 2 * ea + se - nw - 2 * we - sw;
-				double gy = sw + 2 * so + se - nw - 2 * no - ne;
-				gradient[k] = Math.abs(gx) + Math.abs(gy);
-				response[k] = Math.abs(nw - 2 * no + ne - 2 * we + 4 * c - 2 * ea + sw - 2 * so + se);
-			}
-		}
 		double sum = 0;
 		int count = 0;
 		if (fraction >= 1) {
-			for (double r : response) sum += r;
-			count = n;
+			for (int y = 1; y < height - 1; y++) {
+				for (int x = 1; x < width - 1; x++) sum += response(plane, y * width + x, width);
+			}
+			return MEAN_ABS_TO_SIGMA * sum / (6.0 * n);
 		}
-		else {
-			double[] sorted = gradient.clone();
-			Arrays.sort(sorted);
-			double threshold = sorted[(int) (fraction * (n - 1))];
-			for (int i = 0; i < n; i++) {
-				if (gradient[i] <= threshold) {
-					sum += response[i];
+		// one array of the image's size: the gradients, sorted for the threshold, then computed again per pixel
+		double[] sorted = new double[n];
+		int k = 0;
+		for (int y = 1; y < height - 1; y++) {
+			for (int x = 1; x < width - 1; x++) sorted[k++] = gradient(plane, y * width + x, width);
+		}
+		Arrays.sort(sorted);
+		double threshold = sorted[(int) (fraction * (n - 1))];
+		sorted = null;
+		for (int y = 1; y < height - 1; y++) {
+			for (int x = 1; x < width - 1; x++) {
+				int i = y * width + x;
+				if (gradient(plane, i, width) <= threshold) {
+					sum += response(plane, i, width);
 					count++;
 				}
 			}
 		}
 		return MEAN_ABS_TO_SIGMA * sum / (6.0 * count);
+	}
+
+	/** Sobel gradient magnitude {@code |Gx| + |Gy|} at interior pixel {@code i}. */
+	private static double gradient(float[] plane, int i, int width) {
+		double nw = plane[i - width - 1], no = plane[i - width], ne = plane[i - width + 1];
+		double we = plane[i - 1], ea = plane[i + 1];
+		double sw = plane[i + width - 1], so = plane[i + width], se = plane[i + width + 1];
+		double gx = ne + 2 * ea + se - nw - 2 * we - sw;
+		double gy = sw + 2 * so + se - nw - 2 * no - ne;
+		return Math.abs(gx) + Math.abs(gy);
+	}
+
+	/** Immerkær's Laplacian-difference response at interior pixel {@code i}. */
+	private static double response(float[] plane, int i, int width) {
+		double nw = plane[i - width - 1], no = plane[i - width], ne = plane[i - width + 1];
+		double we = plane[i - 1], c = plane[i], ea = plane[i + 1];
+		double sw = plane[i + width - 1], so = plane[i + width], se = plane[i + width + 1];
+		return Math.abs(nw - 2 * no + ne - 2 * we + 4 * c - 2 * ea + sw - 2 * so + se);
 	}
 
 	static void checkSize(float[] plane, int width, int height) {

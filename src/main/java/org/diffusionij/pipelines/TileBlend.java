@@ -2,7 +2,9 @@ package org.diffusionij.pipelines;
 
 /**
  * Cuts tiles out of a flat NCHW array (mirroring past the edges) and accumulates tile results with their blend
- * weights for one item at a time, in double precision so that weights summing to one reproduce values exactly.
+ * weights, in double precision so that weights summing to one reproduce values exactly. Only one band of tile
+ * rows is accumulated at a time ({@code channels x tile x width} values, not the whole image): once a band is
+ * done, the rows above the next band's first row get no more contributions and are written out.
  */
 final class TileBlend {
 
@@ -10,12 +12,15 @@ final class TileBlend {
 	private final TileAxis ay;
 	private final TileAxis ax;
 	private final double[] sum;
+	/** Image row of the band's first accumulator row (the current band's start). */
+	private int base;
 
 	TileBlend(int channels, TileAxis ay, TileAxis ax) {
 		this.channels = channels;
 		this.ay = ay;
 		this.ax = ax;
-		this.sum = new double[channels * ay.length * ax.length];
+		this.sum = new double[channels * ay.size * ax.length];
+		this.base = ay.starts[0];
 	}
 
 	/** Tile ({@code iy}, {@code ix}) of item {@code n}: {@code channels x ay.size x ax.size} values. */
@@ -46,7 +51,7 @@ final class TileBlend {
 				double wy = ay.weight(iy, ty);
 				if (y < 0 || y >= h || wy == 0) continue;
 				int src = (c * ay.size + ty) * ax.size;
-				int dst = (c * h + y) * w;
+				int dst = (c * ay.size + y - base) * w;
 				for (int tx = 0; tx < ax.size; tx++) {
 					int x = ax.starts[ix] + tx;
 					if (x < 0 || x >= w) continue;
@@ -56,12 +61,26 @@ final class TileBlend {
 		}
 	}
 
-	/** Writes the blended item {@code n} into {@code out} (NCHW) and clears the accumulator for the next item. */
-	void finish(float[] out, int n) {
-		int offset = n * sum.length;
-		for (int i = 0; i < sum.length; i++) {
-			out[offset + i] = (float) sum[i];
-			sum[i] = 0;
+	/**
+	 * Writes the finished rows of item {@code n} into {@code out} (NCHW): those above {@code next}, the first row
+	 * of the next band (the image height after the last band); the rest moves up to start the next band.
+	 */
+	void flush(float[] out, int n, int next) {
+		int h = ay.length;
+		int w = ax.length;
+		int done = Math.min(next, h) - base;
+		for (int c = 0; c < channels; c++) {
+			int band = c * ay.size * w;
+			int plane = (n * channels + c) * h * w;
+			for (int r = Math.max(0, -base); r < done; r++) {
+				int from = band + r * w;
+				int to = plane + (base + r) * w;
+				for (int x = 0; x < w; x++) out[to + x] = (float) sum[from + x];
+			}
+			int keep = Math.max(0, ay.size - done);
+			System.arraycopy(sum, band + done * w, sum, band, keep * w);
+			java.util.Arrays.fill(sum, band + keep * w, band + ay.size * w, 0);
 		}
+		base = next >= h ? ay.starts[0] : next;
 	}
 }

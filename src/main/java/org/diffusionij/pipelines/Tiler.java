@@ -16,7 +16,8 @@ import ai.djl.ndarray.types.Shape;
  * ({@code tile.getManager()}, where the function should create its arrays) that is closed after the tile; it may
  * return another channel count but must keep the height and width, and it is where the caller counts progress
  * and checks for cancellation. Native memory is thus bounded by the tile size, not the image size; the Java
- * heap holds the input and the output once, plus one item's accumulator.
+ * heap holds the input and the output once (or only the input, {@link #runInPlace}), plus a band of one tile's
+ * height as accumulator.
  * <p>
  * Results are blended with weights that fade out towards shared tile edges and sum to one, accumulated in
  * double precision, so an identity network reproduces the input exactly.
@@ -70,6 +71,24 @@ public final class Tiler {
 	public float[] run(float[] image, int items, int channels, int height, int width, NDManager manager,
 		TileFunction function)
 	{
+		return run(image, items, channels, height, width, manager, function, false);
+	}
+
+	/**
+	 * As {@link #run}, for a function that keeps the channel count, writing the result over {@code image} (no
+	 * second whole-image array): a band's rows are written once no later tile reads them.
+	 *
+	 * @return {@code image}, now the result
+	 */
+	public float[] runInPlace(float[] image, int items, int channels, int height, int width, NDManager manager,
+		TileFunction function)
+	{
+		return run(image, items, channels, height, width, manager, function, true);
+	}
+
+	private float[] run(float[] image, int items, int channels, int height, int width, NDManager manager,
+		TileFunction function, boolean inPlace)
+	{
 		if ((long) items * channels * height * width != image.length) {
 			throw new IllegalArgumentException(image.length + " values are not " + items + " x " + channels + " x " +
 				height + " x " + width + ".");
@@ -86,8 +105,13 @@ public final class Tiler {
 						NDArray result = function.apply(scope.create(cut, new Shape(1, channels, ay.size, ax.size)));
 						int outChannels = checkShape(result.getShape(), ay.size, ax.size);
 						if (blend == null) {
+							if (inPlace && outChannels != channels) {
+								throw new IllegalStateException("In place, the network must keep the " + channels +
+									" channels; it returned " + outChannels + ".");
+							}
 							blend = new TileBlend(outChannels, ay, ax);
-							out = new float[Math.multiplyExact(items * outChannels, ay.length * ax.length)];
+							out = inPlace ? image : new float[Math.multiplyExact(items * outChannels, ay.length * ax
+								.length)];
 						}
 						if (outChannels != blend.channels) {
 							throw new IllegalStateException("The network returned " + outChannels + " channels for one" +
@@ -96,8 +120,8 @@ public final class Tiler {
 						blend.add(Floats.of(result), iy, ix);
 					}
 				}
+				blend.flush(out, n, iy + 1 < ay.count() ? ay.starts[iy + 1] : height);
 			}
-			blend.finish(out, n);
 		}
 		return out;
 	}

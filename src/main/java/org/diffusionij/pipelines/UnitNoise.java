@@ -54,8 +54,12 @@ public final class UnitNoise {
 		reported = modelSigma = transformed / planes.length;
 	}
 
-	/** The denoised {@link #values} back as planes in image units. */
+	/** The denoised {@link #values} back as planes in image units (one channel: {@code denoised} itself). */
 	float[][] inverse(float[] denoised, int channels) {
+		if (channels == 1 && denoised.length == size) {
+			if (transform != null) transform.inverse(denoised);
+			return new float[][] { denoised };
+		}
 		float[][] planes = new float[channels][size];
 		for (int c = 0; c < channels; c++) {
 			System.arraycopy(denoised, c * size, planes[c], 0, size);

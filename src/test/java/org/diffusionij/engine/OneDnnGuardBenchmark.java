@@ -55,7 +55,7 @@ public final class OneDnnGuardBenchmark {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
 		builder.environment().remove(OneDnnGuard.VARIABLE);
 		if (guardOff) builder.environment().put("DIFFUSIONIJ_ONEDNN_GUARD", "off");
-		else builder.environment().remove("DIFFUSIONIJ_ONEDNN_GUARD");
+		else builder.environment().put("DIFFUSIONIJ_ONEDNN_GUARD", "on");
 		Process process = builder.start();
 		StringBuilder out = new StringBuilder();
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.diffusionij.engine.DiffusionEngine;
@@ -23,6 +25,7 @@ import org.diffusionij.host.UnusedConfigKeys;
 import org.diffusionij.io.ModelCatalog;
 import org.diffusionij.pipelines.CancelledException;
 import org.diffusionij.pipelines.Normalization;
+import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.UnconditionalModel;
 import org.diffusionij.pipelines.train.ModelCard;
 import org.diffusionij.pipelines.train.ModelPresets;
@@ -156,6 +159,12 @@ public class TrainCommand extends DiffusionCommand {
 		checkFolder(out);
 		TrainingSettings requested = settings();
 		requested.validate();
+		if (TrainWorker.wanted()) {
+			String cancelled = TrainWorker.run(keys(), image_folder != null && !image_folder.trim().isEmpty() ? null :
+				image, progress(), out, windows(), plotTitle());
+			if (cancelled != null) cancel(cancelled);
+			return;
+		}
 		DiffusionEngine.start();
 		Device dev = DiffusionEngine.device(device);
 		try (NDManager manager = NDManager.newBaseManager(dev)) {
@@ -197,7 +206,8 @@ public class TrainCommand extends DiffusionCommand {
 		Trainer.Checkpointer checkpointer = tr -> TrainingFolder.save(out, tr, start.unetConfig,
 			start.normalization, data.description, offset + (System.nanoTime() - t0) / 1e9);
 		try {
-			trainer.run(progress(), listener(trainer, data, manager), checkpointer);
+			Progress progress = TrainWorker.inside() ? WorkerProtocol.progress(System.out, progress()) : progress();
+			trainer.run(progress, listener(trainer, data, manager), checkpointer);
 		}
 		catch (CancelledException e) {
 			String message = "Training cancelled at step " + trainer.step() + "; the checkpoint in " + out +
@@ -220,11 +230,14 @@ public class TrainCommand extends DiffusionCommand {
 					trainer.history().recentLoss(20), validationLoss));
 			}
 		});
-		if (IJ.getInstance() != null && !Interpreter.isBatchMode()) {
-			all.add(new TrainingPlot(trainer.history(), "Training loss: " + folder.getName()));
+		String previews = System.getProperty(TrainWorker.PREVIEW);
+		if (TrainWorker.inside()) all.add(WorkerProtocol.listener(System.out));
+		if (windows()) all.add(new TrainingPlot(trainer.history(), plotTitle()));
+		if (windows() || TrainWorker.inside() && previews != null) {
 			PatchSampler.Plane held = PatchSampler.split(data.planes, trainer.settings().validationFraction,
 				trainer.settings().patch).get(1).get(0);
-			all.add(new TrainingPreview(trainer, held, manager));
+			all.add(new TrainingPreview(trainer, held, manager, previews != null && TrainWorker.inside() ? TrainWorker
+				.files(Paths.get(previews), System.out) : TrainingPreview.window()));
 		}
 		return new TrainingListener() {
 			@Override
@@ -236,7 +249,45 @@ public class TrainCommand extends DiffusionCommand {
 			public void validated(long step, double validationLoss) {
 				for (TrainingListener l : all) l.validated(step, validationLoss);
 			}
+
+			@Override
+			public void checkpointed(long step) {
+				for (TrainingListener l : all) l.checkpointed(step);
+			}
 		};
+	}
+
+	/** Whether the loss plot and the preview are shown: a display, not in batch mode, not in a worker. */
+	private static boolean windows() {
+		return IJ.getInstance() != null && !Interpreter.isBatchMode() && !TrainWorker.inside();
+	}
+
+	private String plotTitle() {
+		return "Training loss: " + folder.getName();
+	}
+
+	/** This run's keys as a macro line gives them, for the worker (the image goes separately). */
+	private Map<String, String> keys() {
+		Map<String, String> k = new LinkedHashMap<>();
+		k.put("folder", folder.getPath());
+		k.put("init", init == null ? "" : init);
+		k.put("preset", preset);
+		k.put("steps", Long.toString(steps));
+		k.put("batch", Integer.toString(batch));
+		k.put("patch", Integer.toString(patch));
+		k.put("lr", Double.toString(lr));
+		k.put("prediction", prediction);
+		k.put("seed", Long.toString(seed));
+		k.put("resume", Boolean.toString(resume));
+		k.put("checkpoint_every", Long.toString(checkpoint_every));
+		k.put("device", device);
+		k.put("noise", noise);
+		k.put("sigma", sigma);
+		k.put("gain", Double.toString(gain));
+		k.put("offset", Double.toString(offset));
+		k.put("objective", objective);
+		k.put("image_folder", image_folder == null ? "" : image_folder);
+		return k;
 	}
 
 	private TrainingSettings settings() {

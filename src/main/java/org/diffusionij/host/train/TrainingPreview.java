@@ -24,9 +24,15 @@ final class TrainingPreview implements TrainingListener {
 	private final NDManager manager;
 	private final float[] clean;
 	private final int channels, size;
-	private ImagePlus window;
+	private final Shown shown;
 
-	TrainingPreview(Trainer trainer, PatchSampler.Plane validation, NDManager manager) {
+	/** Where the preview goes: a window here, or a file for the host of a training worker. */
+	interface Shown {
+		void show(long step, ImageProcessor preview);
+	}
+
+	TrainingPreview(Trainer trainer, PatchSampler.Plane validation, NDManager manager, Shown shown) {
+		this.shown = shown;
 		this.trainer = trainer;
 		this.manager = manager;
 		this.size = trainer.settings().patch;
@@ -52,17 +58,25 @@ final class TrainingPreview implements TrainingListener {
 		paste(fp, result[0], 0);
 		paste(fp, result[1], size);
 		paste(fp, clean, 2 * size);
-		ImageProcessor shown = size < 128 ? enlarge(fp, (int) Math.ceil(128.0 / size)) : fp;
-		shown.setMinAndMax(-1, 1);
-		String title = "Training preview: noisy | denoised | clean (step " + step + ")";
-		if (window == null || window.getWindow() == null) {
-			window = new ImagePlus(title, shown);
-			window.show();
-		}
-		else {
-			window.setProcessor(title, shown);
-			window.updateAndDraw();
-		}
+		ImageProcessor preview = size < 128 ? enlarge(fp, (int) Math.ceil(128.0 / size)) : fp;
+		preview.setMinAndMax(-1, 1);
+		shown.show(step, preview);
+	}
+
+	/** A window updated in place. */
+	static Shown window() {
+		ImagePlus[] window = new ImagePlus[1];
+		return (step, preview) -> {
+			String title = "Training preview: noisy | denoised | clean (step " + step + ")";
+			if (window[0] == null || window[0].getWindow() == null) {
+				window[0] = new ImagePlus(title, preview);
+				window[0].show();
+			}
+			else {
+				window[0].setProcessor(title, preview);
+				window[0].updateAndDraw();
+			}
+		};
 	}
 
 	/** Small patches are shown enlarged (pixel replication), so the preview is large enough to judge. */

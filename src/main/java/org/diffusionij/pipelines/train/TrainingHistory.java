@@ -11,11 +11,11 @@ public final class TrainingHistory {
 	public final List<double[]> losses = new ArrayList<>();
 	public final List<double[]> validations = new ArrayList<>();
 
-	void addLoss(long step, double loss) {
+	public void addLoss(long step, double loss) {
 		losses.add(new double[] { step, loss });
 	}
 
-	void addValidation(long step, double loss) {
+	public void addValidation(long step, double loss) {
 		validations.add(new double[] { step, loss });
 	}
 
