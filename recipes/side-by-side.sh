@@ -25,14 +25,14 @@ run() { # NAME COMMAND...: /usr/bin/time -v into NAME.time, output into NAME.out
   local name=$1; shift
   /usr/bin/time -v -o "$OUT/$name.time" "$@" > "$OUT/$name.out" 2>&1 || { cat "$OUT/$name.out"; exit 1; }
 }
-py() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE GLIBC_TUNABLES=$TUNE /usr/bin/python3 "$@"; }
+PY=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE GLIBC_TUNABLES=$TUNE /usr/bin/python3)
 
 run plugin java -cp "$JAR:target/jars/*" org.diffusionij.host.Launcher --run "Denoise Image" \
   "input=$OUT/noisy-$N.tif output=$OUT/plugin-$N.tif"
-run diffusers-whole py "$REF/diffusers_denoise.py" models/denoise-gray "$OUT/noisy-$N.tif" "$OUT/diffusers-whole-$N.tif" 25 2
-run diffusers-tile512 py "$REF/diffusers_denoise.py" models/denoise-gray "$OUT/noisy-$N.tif" "$OUT/diffusers-tile512-$N.tif" 25 2 512
+run diffusers-whole "${PY[@]}" "$REF/diffusers_denoise.py" models/denoise-gray "$OUT/noisy-$N.tif" "$OUT/diffusers-whole-$N.tif" 25 2
+run diffusers-tile512 "${PY[@]}" "$REF/diffusers_denoise.py" models/denoise-gray "$OUT/noisy-$N.tif" "$OUT/diffusers-tile512-$N.tif" 25 2 512
 run unet-plugin java -cp "$TCP" org.diffusionij.nn.UNetBenchmark
-run unet-diffusers py "$REF/diffusers_unet_bench.py" 2
+run unet-diffusers "${PY[@]}" "$REF/diffusers_unet_bench.py" 2
 
 /usr/bin/python3 - "$OUT" "$N" <<'PY'
 import re, sys
