@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.diffusionij.io.hub.HubClient;
 import org.diffusionij.io.hub.HubDownloader;
+import org.diffusionij.io.hub.HubToken;
 import org.diffusionij.pipelines.Progress;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -58,8 +59,8 @@ public class DownloadModelCommand extends DiffusionCommand {
 		String v = variant == null || variant.trim().isEmpty() ? null : variant.trim();
 		Path target = folder == null || folder.getPath().isEmpty() ? defaultFolder(repo) : folder.toPath();
 		OutputPaths.checkNewFolder("folder", target);
-		HubClient client = endpoint == null || endpoint.trim().isEmpty() ? HubClient.fromEnvironment() :
-			new HubClient(endpoint.trim(), System.getenv("HF_TOKEN"));
+		HubClient client = HubClient.configured(endpoint, HubToken.find(System.getenv(), Paths.get(System.getProperty(
+			"user.home"))));
 		Progress progress = progress();
 		try {
 			Files.createDirectories(target.toAbsolutePath().getParent());

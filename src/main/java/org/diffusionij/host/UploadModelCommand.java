@@ -8,14 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Locale;
-import org.diffusionij.io.AtomicFiles;
 import org.diffusionij.io.DiffusersFolder;
 import org.diffusionij.io.hub.HubClient;
 import org.diffusionij.io.hub.HubToken;
 import org.diffusionij.io.hub.HubUploader;
 import org.diffusionij.io.hub.ModelCardMetadata;
 import org.diffusionij.io.hub.RepoName;
+import org.diffusionij.io.hub.UploadSelection;
+import org.diffusionij.pipelines.train.TrainingFolder;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -27,8 +30,8 @@ import org.scijava.widget.FileWidget;
  * {@code from_pretrained} and the Hub's model page then read. The repository is created when it is missing, and
  * the folder goes up as one commit, as huggingface_hub's {@code upload_folder} sends it ({@link HubUploader});
  * files the Hub already has with the same content are skipped, and a cancelled or broken upload commits
- * nothing and resumes with the large files not yet sent. The model card {@code README.md} is written or
- * completed first (front matter with {@code library_name: diffusers}, the pipeline tag, the licence and tags;
+ * nothing and resumes with the large files not yet sent. The model card {@code README.md} goes up written or
+ * completed (the folder itself is not written to) (front matter with {@code library_name: diffusers}, the pipeline tag, the licence and tags;
  * the training record of a trained folder in its text). The training state for Resume is not uploaded.
  * <p>
  * The token comes from {@code HF_TOKEN} (or huggingface_hub's token file); from the menu without one, a masked
@@ -75,15 +78,22 @@ public class UploadModelCommand extends DiffusionCommand {
 			DiffusersFolder model = DiffusersFolder.open(dir);
 			String token = HubToken.find(System.getenv(), Paths.get(System.getProperty("user.home")));
 			if (token == null) token = TokenPrompt.ask(id);
-			HubClient client = new HubClient(endpoint == null || endpoint.trim().isEmpty() ? System.getenv()
-				.getOrDefault("HF_ENDPOINT", "https://huggingface.co") : endpoint.trim(), token);
-			writeCard(dir, model.index().pipelineClass());
-			UploadSelection files = UploadSelection.of(dir);
-			HubUploader.Result r = new HubUploader(client).upload(id, dir, files.paths, visibility.equals("private"),
-				message, revision == null || revision.trim().isEmpty() ? "main" : revision.trim(), new TransferStatus(
-					progress(), "Uploading"));
-			IJ.log(LABEL + ": " + summary(id, r) + (files.left.isEmpty() ? "" : " Not uploaded: " + String.join(", ",
-				files.left) + " (the training state for Resume, hidden files)."));
+			HubClient client = HubClient.configured(endpoint, token);
+			UploadSelection files = UploadSelection.of(dir, new HashSet<>(Arrays.asList(TrainingFolder.STATE_JSON,
+				TrainingFolder.STATE_TENSORS)));
+			Path card = Files.createTempFile("model-card", ".md");
+			try {
+				Files.write(card, card(dir, model.index().pipelineClass()).getBytes(StandardCharsets.UTF_8));
+				files.replace("README.md", card);
+				HubUploader.Result r = new HubUploader(client).upload(id, files.files, visibility.equals("private"),
+					message, revision == null || revision.trim().isEmpty() ? "main" : revision.trim(), new TransferStatus(
+						progress(), "Uploading"));
+				IJ.log(LABEL + ": " + summary(id, r) + (files.left.isEmpty() ? "" : " Not uploaded: " + String.join(", ",
+					files.left) + " (the training state for Resume, hidden files)."));
+			}
+			finally {
+				Files.deleteIfExists(card);
+			}
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException(e.getMessage(), e);
@@ -97,15 +107,15 @@ public class UploadModelCommand extends DiffusionCommand {
 		return what + (r.commitUrl == null ? "; nothing had changed, so no commit was made." : "; commit " + r.commitUrl);
 	}
 
-	/** Writes or completes README.md (atomically), so the folder and the repository have the same card. */
-	private void writeCard(Path dir, String pipelineClass) throws IOException {
+	/**
+	 * The folder's README.md completed with the front matter the Hub reads (or a new card for a folder without
+	 * one); the folder itself is not written to.
+	 */
+	private String card(Path dir, String pipelineClass) throws IOException {
 		Path readme = dir.resolve("README.md");
 		String old = Files.isRegularFile(readme) ? new String(Files.readAllBytes(readme), StandardCharsets.UTF_8) : null;
-		String card = ModelCardMetadata.complete(old, ModelCardText.body(dir, pipelineClass), ModelCardText.pipelineTag(
-			pipelineClass), license == null || license.trim().isEmpty() ? "other" : license.trim(), "diffusers",
-			ModelCardText.pipelineTag(pipelineClass), "diffusion-for-imagej");
-		if (card.equals(old)) return;
-		byte[] bytes = card.getBytes(StandardCharsets.UTF_8);
-		AtomicFiles.write(readme, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
+		String tag = ModelCardText.pipelineTag(pipelineClass);
+		return ModelCardMetadata.complete(old, ModelCardText.body(dir, pipelineClass), tag, license == null || license
+			.trim().isEmpty() ? "other" : license.trim(), "diffusers", tag, "diffusion-for-imagej");
 	}
 }

@@ -92,10 +92,13 @@ public final class HubClient {
 		return false;
 	}
 
-	/** A client configured from the environment like huggingface_hub ({@code HF_ENDPOINT}, {@code HF_TOKEN}). */
-	public static HubClient fromEnvironment() {
-		String endpoint = System.getenv("HF_ENDPOINT");
-		return new HubClient(endpoint == null ? "https://huggingface.co" : endpoint, System.getenv("HF_TOKEN"));
+	/**
+	 * A client configured like huggingface_hub: {@code endpoint}, or when it is empty {@code HF_ENDPOINT}, else
+	 * huggingface.co.
+	 */
+	public static HubClient configured(String endpoint, String token) {
+		String e = endpoint == null || endpoint.trim().isEmpty() ? System.getenv("HF_ENDPOINT") : endpoint.trim();
+		return new HubClient(e == null || e.trim().isEmpty() ? "https://huggingface.co" : e.trim(), token);
 	}
 
 	/** Every file of the repository at {@code revision}. */

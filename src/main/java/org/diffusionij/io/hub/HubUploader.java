@@ -64,10 +64,10 @@ public final class HubUploader {
 	}
 
 	/**
-	 * @param paths the files to upload, relative to {@code folder}, with '/' between folders
+	 * @param files path in the repository (with '/' between folders) → the local file to send there
 	 * @param message the commit's summary
 	 */
-	public Result upload(String repo, Path folder, List<String> paths, boolean isPrivate, String message,
+	public Result upload(String repo, Map<String, Path> files, boolean isPrivate, String message,
 		String revision, TransferListener listener) throws IOException
 	{
 		RepoName.check(repo);
@@ -75,7 +75,7 @@ public final class HubUploader {
 			"token with write access (huggingface.co/settings/tokens); nothing was uploaded.");
 		HubApi api = new HubApi(client, repo, backoff, listener::isCancelled);
 		try {
-			return run(api, folder, paths, isPrivate, message, revision, listener);
+			return run(api, files, isPrivate, message, revision, listener);
 		}
 		catch (IOException | RuntimeException e) {
 			if (listener.isCancelled()) throw new UploadInterruptedException("Upload cancelled; nothing was " +
@@ -85,7 +85,7 @@ public final class HubUploader {
 		}
 	}
 
-	private Result run(HubApi api, Path folder, List<String> paths, boolean isPrivate, String message,
+	private Result run(HubApi api, Map<String, Path> paths, boolean isPrivate, String message,
 		String revision, TransferListener listener) throws IOException
 	{
 		Result result = new Result();
@@ -94,9 +94,9 @@ public final class HubUploader {
 		result.created = createRepo(api, isPrivate);
 		if (!revision.equals("main")) createBranch(api, base + "/branch/" + rev);
 		List<UploadFile> files = new ArrayList<>();
-		for (String p : paths) {
-			listener.progress(p, 0, 0);
-			files.add(new UploadFile(p, folder.resolve(p)));
+		for (Map.Entry<String, Path> p : paths.entrySet()) {
+			listener.progress(p.getKey(), 0, 0);
+			files.add(new UploadFile(p.getKey(), p.getValue()));
 		}
 		result.files = files.size();
 		for (UploadFile f : files) {

@@ -65,6 +65,47 @@ final class UploadExchange {
 		return out;
 	}
 
+	/** The lines of {@link #describe} grouped by request: the request line, then its body lines. */
+	static List<List<String>> requests(List<String> lines) {
+		List<List<String>> out = new ArrayList<>();
+		for (String l : lines) {
+			if (l.isEmpty()) continue;
+			if (!l.startsWith("  ")) out.add(new ArrayList<>());
+			out.get(out.size() - 1).add(l);
+		}
+		return out;
+	}
+
+	private static boolean isTransfer(List<String> request) {
+		String line = request.get(0);
+		return line.contains(" storage ") || line.contains("/lfs-complete/") || line.contains("/lfs/objects/verify");
+	}
+
+	/** The requests to the Hub's API in their order, an immediate repeat of a request left out. */
+	static List<List<String>> apiCalls(List<List<String>> requests) {
+		List<List<String>> out = new ArrayList<>();
+		for (List<String> r : requests) {
+			if (!isTransfer(r) && (out.isEmpty() || !out.get(out.size() - 1).equals(r))) out.add(r);
+		}
+		return out;
+	}
+
+	/** The requests to the storage, their completions and verifications. */
+	static List<List<String>> transfers(List<List<String>> requests) {
+		List<List<String>> out = new ArrayList<>();
+		for (List<String> r : requests) {
+			if (isTransfer(r)) out.add(r);
+		}
+		return out;
+	}
+
+	static List<String> sorted(List<List<String>> requests) {
+		List<String> out = new ArrayList<>();
+		for (List<String> r : requests) out.add(String.join("\n", r));
+		out.sort(null);
+		return out;
+	}
+
 	/** JSON with object keys sorted, so that key order (which neither client promises) does not matter. */
 	static String canonical(JsonElement e) {
 		if (e.isJsonObject()) {
