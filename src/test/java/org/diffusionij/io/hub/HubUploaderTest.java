@@ -195,6 +195,20 @@ class HubUploaderTest {
 	}
 
 	@Test
+	void anUnreachableHubIsRetriedAndSaidSo() throws Exception {
+		Path folder = UploadExchange.sampleFolder(tmp.resolve("model"));
+		int port;
+		try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+			port = s.getLocalPort();
+		}
+		IOException e = assertThrows(IOException.class, () -> new HubUploader(new HubClient("http://127.0.0.1:" + port,
+			"hf_t"), QUICK).upload("lab/sample", UploadSelection.of(folder, Collections.emptySet()).files, false, "m",
+				"main", TransferListener.NONE));
+		assertTrue(e.getMessage().startsWith("Could not reach 127.0.0.1"), e.getMessage());
+		assertFalse(e.getMessage().contains("null"), e.getMessage());
+	}
+
+	@Test
 	void repositoryNamesFollowHuggingfaceHubsRules() {
 		for (String ok : new String[] { "lab/sample", "my-lab/cells_denoiser.v2", "a/b" }) assertEquals(ok, RepoName
 			.check(ok));
