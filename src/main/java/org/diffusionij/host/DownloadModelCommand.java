@@ -8,10 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Locale;
 import org.diffusionij.io.hub.HubClient;
 import org.diffusionij.io.hub.HubDownloader;
-import org.diffusionij.io.hub.TransferListener;
+import org.diffusionij.io.hub.HubToken;
 import org.diffusionij.pipelines.Progress;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -60,12 +59,12 @@ public class DownloadModelCommand extends DiffusionCommand {
 		String v = variant == null || variant.trim().isEmpty() ? null : variant.trim();
 		Path target = folder == null || folder.getPath().isEmpty() ? defaultFolder(repo) : folder.toPath();
 		OutputPaths.checkNewFolder("folder", target);
-		HubClient client = endpoint == null || endpoint.trim().isEmpty() ? HubClient.fromEnvironment() :
-			new HubClient(endpoint.trim(), System.getenv("HF_TOKEN"));
+		HubClient client = HubClient.configured(endpoint, HubToken.find(System.getenv(), Paths.get(System.getProperty(
+			"user.home"))));
 		Progress progress = progress();
 		try {
 			Files.createDirectories(target.toAbsolutePath().getParent());
-			new HubDownloader(client).download(repo, revision, v, target, listener(progress));
+			new HubDownloader(client).download(repo, revision, v, target, new TransferStatus(progress, "Downloading"));
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException(e.getMessage(), e);
@@ -77,21 +76,5 @@ public class DownloadModelCommand extends DiffusionCommand {
 	/** {@code ~/.diffusionij/models/owner--name}, as huggingface_hub names its cache folders. */
 	static Path defaultFolder(String repoId) {
 		return Paths.get(System.getProperty("user.home"), ".diffusionij", "models", repoId.replace("/", "--"));
-	}
-
-	private static TransferListener listener(Progress progress) {
-		return new TransferListener() {
-			@Override
-			public void progress(String file, long done, long total) {
-				progress.status(String.format(Locale.ROOT, "Downloading %s: %,d of %,d MiB", file, done >> 20,
-					total >> 20));
-				progress.step(done, total);
-			}
-
-			@Override
-			public boolean isCancelled() {
-				return progress.isCancelled();
-			}
-		};
 	}
 }

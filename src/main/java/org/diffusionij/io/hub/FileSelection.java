@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Chooses which files of a Hub repository make a diffusers folder this plugin can load: {@code
- * model_index.json}, and inside each component folder the JSON and text files (configs, tokenizer) and the
+ * model_index.json} and the other JSON files at the top (the intensity mapping and noise record a model
+ * trained here keeps there), the model card {@code README.md}, and inside each component folder the JSON and text files (configs, tokenizer) and the
  * safetensors weights of the wanted variant ({@code fp16} or full precision). Pickle weights, ONNX/Flax
  * exports and single-file checkpoints at the top level are skipped: they are large and not read here.
  */
@@ -29,8 +30,9 @@ public final class FileSelection {
 		for (HubFile f : all) {
 			String p = f.path;
 			String lower = p.toLowerCase(Locale.ROOT);
-			if (p.equals("model_index.json")) out.add(f);
-			else if (!p.contains("/")) continue;
+			if (!p.contains("/")) {
+				if (lower.endsWith(".json") || p.equals("README.md")) out.add(f);
+			}
 			else if (lower.endsWith(".json") || lower.endsWith(".txt")) {
 				if (!lower.endsWith(".safetensors.index.json") || wantedIndex(p, variant, componentsWithWanted)) out.add(f);
 			}

@@ -17,7 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +40,8 @@ public final class HubClient {
 
 	private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
 	private static final int MAX_REDIRECTS = 10;
+	private static final String DOWNLOAD_ADVICE = "Check the internet connection or proxy and run it again to " +
+		"resume, or download the folder elsewhere and choose it as a local model.";
 
 	private final String endpoint;
 	private final URI origin;
@@ -87,10 +92,13 @@ public final class HubClient {
 		return false;
 	}
 
-	/** A client configured from the environment like huggingface_hub ({@code HF_ENDPOINT}, {@code HF_TOKEN}). */
-	public static HubClient fromEnvironment() {
-		String endpoint = System.getenv("HF_ENDPOINT");
-		return new HubClient(endpoint == null ? "https://huggingface.co" : endpoint, System.getenv("HF_TOKEN"));
+	/**
+	 * A client configured like huggingface_hub: {@code endpoint}, or when it is empty {@code HF_ENDPOINT}, else
+	 * huggingface.co.
+	 */
+	public static HubClient configured(String endpoint, String token) {
+		String e = endpoint == null || endpoint.trim().isEmpty() ? System.getenv("HF_ENDPOINT") : endpoint.trim();
+		return new HubClient(e == null || e.trim().isEmpty() ? "https://huggingface.co" : e.trim(), token);
 	}
 
 	/** Every file of the repository at {@code revision}. */
@@ -166,20 +174,43 @@ public final class HubClient {
 	private <T> HttpResponse<T> send(String url, String range, HttpResponse.BodyHandler<T> handler)
 		throws IOException
 	{
-		URI uri = URI.create(url);
+		Map<String, String> headers = range == null ? Collections.emptyMap() : Collections.singletonMap("Range", range);
+		return send("GET", URI.create(url), headers, null, true, handler, DOWNLOAD_ADVICE);
+	}
+
+	/**
+	 * One request of the upload API ({@link HubUploader}): {@code body} makes the request body afresh for every
+	 * attempt (null: none). The token goes only where {@code withToken} and the address is the endpoint's own
+	 * origin, as for downloads; a 307 or 308 redirect is followed with the same method and body (the token left
+	 * off on another origin), any other redirect of a request with a body is refused.
+	 *
+	 * @throws UploadInterruptedException when the server cannot be reached
+	 */
+	HttpResponse<String> exchange(String method, String url, Map<String, String> headers,
+		Supplier<HttpRequest.BodyPublisher> body, boolean withToken) throws IOException
+	{
+		return send(method, URI.create(url), headers, body, withToken, HttpResponse.BodyHandlers.ofString(), null);
+	}
+
+	private <T> HttpResponse<T> send(String method, URI start, Map<String, String> headers,
+		Supplier<HttpRequest.BodyPublisher> body, boolean withToken, HttpResponse.BodyHandler<T> handler, String advice)
+		throws IOException
+	{
+		URI uri = start;
 		for (int hop = 0;; hop++) {
 			HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("User-Agent",
-				"diffusion-for-imagej").GET();
-			if (range != null) b.header("Range", range);
-			if (token != null && sameOrigin(uri, origin)) b.header("Authorization", "Bearer " + token);
-			HttpResponse<T> r = sendOnce(b.build(), handler);
+				"diffusion-for-imagej").method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get());
+			headers.forEach(b::header);
+			if (withToken && token != null && sameOrigin(uri, origin)) b.header("Authorization", "Bearer " + token);
+			HttpResponse<T> r = sendOnce(b.build(), handler, advice);
 			int status = r.statusCode();
 			if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) return r;
 			if (r.body() instanceof InputStream) ((InputStream) r.body()).close();
 			String location = r.headers().firstValue("Location").orElse(null);
-			if (location == null || hop == MAX_REDIRECTS) {
+			if (location == null || hop == MAX_REDIRECTS || body != null && status != 307 && status != 308) {
 				throw new IOException(endpoint + " answered HTTP " + status + (location == null ? " without a Location"
-					: " after " + MAX_REDIRECTS + " redirects") + " for " + uri.getPath() + ".");
+					: body != null ? " (a redirect that would drop the request body)" : " after " + MAX_REDIRECTS +
+						" redirects") + " for " + uri.getPath() + ".");
 			}
 			uri = uri.resolve(location.trim());
 			String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -187,6 +218,15 @@ public final class HubClient {
 				throw new IOException(endpoint + " redirected to " + uri + ", which is no web address.");
 			}
 		}
+	}
+
+	/** The endpoint without a trailing slash. */
+	String endpoint() {
+		return endpoint;
+	}
+
+	boolean hasToken() {
+		return token != null;
 	}
 
 	/** Same scheme, host and port: where the token may go. */
@@ -199,20 +239,27 @@ public final class HubClient {
 		return u.getPort() >= 0 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
 	}
 
-	private <T> HttpResponse<T> sendOnce(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException {
+	/** @param advice what to do when the server cannot be reached (a download resumes), or null for an upload */
+	private <T> HttpResponse<T> sendOnce(HttpRequest req, HttpResponse.BodyHandler<T> handler, String advice)
+		throws IOException
+	{
 		try {
 			return http.send(req, handler);
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
+			if (advice == null) throw new UploadInterruptedException("Upload interrupted; nothing was committed.", e);
 			throw new DownloadInterruptedException("Download interrupted; run it again to resume.", e);
+		}
+		catch (UploadInterruptedException e) {
+			throw e; // cancelled while the body was being sent
 		}
 		catch (IOException e) {
 			String why = e.getMessage() != null ? e.getMessage() : e instanceof ConnectException ?
 				"connection refused" : e.getClass().getSimpleName();
-			throw new DownloadInterruptedException("Could not reach " + req.uri().getHost() + " (" + why +
-				"). Check the internet connection or proxy and run it again to resume, or download the folder " +
-				"elsewhere and choose it as a local model.", e);
+			String what = "Could not reach " + req.uri().getHost() + " (" + why + ").";
+			if (advice == null) throw new UploadInterruptedException(what, e);
+			throw new DownloadInterruptedException(what + " " + advice, e);
 		}
 	}
 

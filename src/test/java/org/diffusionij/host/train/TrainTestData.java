@@ -18,12 +18,12 @@ import org.diffusionij.io.ConfigJson;
 import org.diffusionij.pipelines.train.ModelPresets;
 
 /** A real image stack from the test class path and a tiny untrained model folder to start training from. */
-final class TrainTestData {
+public final class TrainTestData {
 
 	private TrainTestData() {}
 
 	/** imagingbook's CityscapeSmallStack: real 8-bit photographs, several planes. */
-	static ImagePlus cityscape() throws Exception {
+	public static ImagePlus cityscape() throws Exception {
 		Path file = Files.createTempFile("cityscape", ".tif");
 		try (InputStream in = TrainTestData.class.getResourceAsStream(
 			"/imagingbook/sampleimages/GeneralSampleImage-data/CityscapeSmallStack.tif"))
@@ -36,7 +36,7 @@ final class TrainTestData {
 	}
 
 	/** A freshly initialised UNet (channels 16/32, one layer per block) with diffusers' DDPM scheduler. */
-	static Path tinyModel(Path folder, int channels) throws Exception {
+	public static Path tinyModel(Path folder, int channels) throws Exception {
 		JsonObject c = ModelPresets.unetConfig("small", channels, 32);
 		c.add("block_out_channels", new Gson().toJsonTree(new int[] { 16, 32 }));
 		c.add("down_block_types", new Gson().toJsonTree(new String[] { "DownBlock2D", "DownBlock2D" }));

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * A Hugging Face Hub stand-in on loopback serving one repository from a local folder, with the tree API,
  * the resolve endpoint, Range requests, and switches to cut a transfer short, corrupt or lengthen a file, list
  * files without hashes, and redirect file requests elsewhere (as the Hub sends LFS files to its CDN). It
- * records the Authorization header of every request.
+ * records the Authorization header of every request. {@link FakeHubUpload} adds the upload endpoints.
  */
 final class FakeHub implements AutoCloseable {
 
@@ -38,17 +38,26 @@ final class FakeHub implements AutoCloseable {
 	volatile String lengthen;
 	/** "path Authorization-header-or-none" for every request. */
 	final List<String> authorizations = java.util.Collections.synchronizedList(new ArrayList<>());
+	/** The upload endpoints, on the same address, and the storage large files go to. */
+	final FakeHubUpload upload;
 	private final HttpServer server;
 
 	FakeHub(String repo, Path folder) throws IOException {
-		this.repo = repo;
+		this(repo);
 		try (Stream<Path> s = Files.walk(folder)) {
 			for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
 				files.put(folder.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
 			}
 		}
+		upload.exists = true;
+	}
+
+	/** A Hub without the repository, which an upload creates. */
+	FakeHub(String repo) throws IOException {
+		this.repo = repo;
 		server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		server.createContext("/", this::handle);
+		upload = new FakeHubUpload(this);
 		server.start();
 	}
 
@@ -60,6 +69,7 @@ final class FakeHub implements AutoCloseable {
 		String path = ex.getRequestURI().getPath();
 		String auth = ex.getRequestHeaders().getFirst("Authorization");
 		authorizations.add(path + " " + (auth == null ? "none" : auth));
+		if (upload.handle(ex)) return;
 		if (redirectTo != null && path.contains("/resolve/")) {
 			ex.getResponseHeaders().add("Location", redirectTo + ex.getRequestURI().getRawPath());
 			reply(ex, 302, new byte[0]);
@@ -145,5 +155,6 @@ final class FakeHub implements AutoCloseable {
 	@Override
 	public void close() {
 		server.stop(0);
+		upload.close();
 	}
 }
