@@ -36,8 +36,14 @@ final class StepStack implements StepObserver {
 	 * @throws IllegalArgumentException when the stack would not fit in the Java heap
 	 */
 	StepStack(String what, int items, int channels, int width, int height, int steps) {
+		this(what, items, channels, width, height, steps, 0);
+	}
+
+	/** As {@link #StepStack(String, int, int, int, int, int)}, when the loop itself needs {@code workingBytes} more heap. */
+	StepStack(String what, int items, int channels, int width, int height, int steps, long workingBytes) {
 		long plane = HeapCheck.times(width, height);
-		long bytes = HeapCheck.times(HeapCheck.times(HeapCheck.times(plane, 4), 2L * items * channels), steps);
+		long bytes = HeapCheck.plus(HeapCheck.times(HeapCheck.times(HeapCheck.times(plane, 4), 2L * items * channels),
+			steps), workingBytes);
 		HeapCheck.require(what + " (" + steps + " steps of " + width + "×" + height + " pixels, " + items * channels +
 			" plane" + (items * channels == 1 ? "" : "s") + ", x_t and x̂₀ in 32-bit)", plane, bytes,
 			"to keep its steps; use fewer steps or a smaller image");
@@ -47,7 +53,7 @@ final class StepStack implements StepObserver {
 		this.height = height;
 		this.steps = steps;
 		this.planes = new float[steps * 2 * items * channels][];
-		this.timesteps = new double[steps];
+		this.timesteps = new double[steps * items];
 	}
 
 	@Override
@@ -56,9 +62,20 @@ final class StepStack implements StepObserver {
 			throw new IllegalStateException(total + " steps, more than the " + steps + " expected.");
 		}
 		steps = total;
-		timesteps[step] = timestep;
+		for (int n = 0; n < items; n++) timesteps[step * items + n] = timestep;
 		keep(step, 0, sample);
 		keep(step, channels, predictedOriginal);
+	}
+
+	/**
+	 * Keeps one plane: channel {@code channel} (below the model's channels: x<sub>t</sub>; from there: x̂₀) of
+	 * image {@code item} at {@code step}, which started from {@code timestep} (Denoise Image: each plane has its own).
+	 */
+	void put(int step, int item, int channel, float[] plane, double timestep) {
+		if (plane.length != width * height) throw new IllegalArgumentException(plane.length + " values for a " + width +
+			"×" + height + " plane.");
+		planes[index(step, item, channel)] = plane;
+		timesteps[step * items + item] = timestep;
 	}
 
 	/** Keeps the planes of {@code nchw} as channels {@code first …} of frame {@code step}. */
@@ -116,7 +133,7 @@ final class StepStack implements StepObserver {
 		String ch = channels > 1 ? " channel " + (channel % channels + 1) : "";
 		String image = items > 1 ? " image " + (item + 1) : "";
 		return String.format(Locale.ROOT, "%s%s%s, step %d/%d, %s t=%s", what, ch, image, step + 1, steps, sample ?
-			"after the step from" : "predicted at", number(timesteps[step]));
+			"after the step from" : "predicted at", number(timesteps[step * items + item]));
 	}
 
 	static String number(double t) {
