@@ -60,12 +60,12 @@ final class NoiseSchedulePlot {
 		for (double db = dbLow; db <= dbHigh + 1e-9; db += 10) {
 			double y = (db - dbLow) / (dbHigh - dbLow);
 			p.drawLine(n - 1 - n * 0.012, y, n - 1, y);
-			p.addText(String.format(Locale.ROOT, "%+.0f dB", db), n - 1 - n * 0.015, y + 0.012);
+			p.addText(Math.abs(db) < 1e-9 ? "0 dB" : String.format(Locale.ROOT, "%+.0f dB", db), n - 1 - n * 0.015, y +
+				0.012);
 		}
 		p.setJustification(Plot.LEFT);
 		p.setColor(Color.BLACK);
-		p.addLegend("ᾱ_t\nSNR in dB (scale on the right)\nᾱ_t at the chosen timesteps\nSNR at the chosen timesteps",
-			"bottom-left");
+		p.addLegend("ᾱ_t\nSNR in dB (right scale)\nchosen timesteps\n", "bottom-left");
 		return p;
 	}
 

@@ -4,14 +4,19 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.gui.Plot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
+import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.ModelCatalog;
 import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.Floats;
@@ -21,6 +26,8 @@ import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.StepObserver;
 import org.diffusionij.pipelines.UnconditionalModel;
 import org.diffusionij.pipelines.UnconditionalPipeline;
+import org.diffusionij.pipelines.train.TrainingFolder;
+import org.diffusionij.pipelines.train.TrainingSettings;
 import org.diffusionij.schedulers.DDPMScheduler;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -127,6 +134,7 @@ public class ShowDiffusionProcessCommand extends DiffusionCommand {
 			UnconditionalPipeline pipeline = unet == null ? null : new UnconditionalPipeline(unet, folder.scheduler(
 				SchedulerChoice.className(scheduler), SchedulerChoice.overrides(scheduler)));
 			if (unet != null) UnusedConfigKeys.log(LABEL, folder);
+			if (show.equals(REVERSE)) warnUntrained(folder, forward, startTimestep);
 			Generator generator = Generator.manualSeed(seed);
 			boolean needsClean = show.equals(FORWARD) || startTimestep != null;
 			Clean clean = image != null ? Clean.of(image, folder, m) : needsClean ? Clean.generated(pipeline, steps,
@@ -187,6 +195,32 @@ public class ShowDiffusionProcessCommand extends DiffusionCommand {
 		}
 		out.close();
 		return kept.image(title, clean::toOutput, clean.displayMin, clean.displayMax);
+	}
+
+	/**
+	 * Says in the Log when the reverse process starts above the noise levels the model was trained on (its
+	 * {@code training_state.json}: the bundled denoiser learnt σ up to 1, t ≤ 258 of 1000), where the network's
+	 * predictions are meaningless and the pictures show that, not diffusion.
+	 */
+	private void warnUntrained(UnconditionalModel folder, ForwardProcess forward, Integer startTimestep) {
+		Path state = folder.folder().resolve(TrainingFolder.STATE_JSON);
+		if (!Files.isRegularFile(state)) return;
+		int largest;
+		try {
+			JsonObject settings = ConfigJson.load(state).json().getAsJsonObject("settings");
+			if (settings == null) return;
+			largest = TrainingSettings.fromJson(settings).largestTimestep(forward.alphasCumprod());
+		}
+		catch (IOException | RuntimeException e) {
+			return; // a record this version cannot read: nothing to say
+		}
+		int from = startTimestep == null ? forward.trainTimesteps() - 1 : startTimestep;
+		if (from > largest) {
+			IJ.log(LABEL + ": " + folder.name() + " was trained on timesteps up to " + largest + " (" + TrainingFolder
+				.STATE_JSON + "); from " + (startTimestep == null ? "pure noise" : "t=" + from) + " its predictions " +
+				"above t=" + largest + " are guesses it never learnt. Use start=" + largest + " or less, or a model " +
+				"trained for generation (Train Diffusion on Stack from scratch: init=[]).");
+		}
 	}
 
 	private int[] chosenTimesteps(ForwardProcess forward) {

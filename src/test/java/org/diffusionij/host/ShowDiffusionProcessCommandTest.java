@@ -16,9 +16,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
+import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.ModelCatalog;
 import org.diffusionij.pipelines.NormalizationRange;
 import org.diffusionij.pipelines.UnconditionalModel;
+import org.diffusionij.pipelines.train.TrainingFolder;
+import org.diffusionij.pipelines.train.TrainingSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,6 +224,20 @@ class ShowDiffusionProcessCommandTest {
 		// DPM-Solver with the folder's leading spacing: 750, 500, 250
 		assertEquals("No step of the 3-step schedule starts at or below timestep 50 (the last one is 250): start " +
 			"later or use more steps.", message);
+	}
+
+	/** The bundled denoiser learnt σ ≤ 1 only: a reverse process from higher noise is named as untrained. */
+	@Test
+	void trainedTimestepsOfTheBundledModel() throws Exception {
+		float[] acp = UnconditionalModel.open("model", ModelCatalog.DEFAULT_DENOISER).scheduler().schedule()
+			.alphasCumprod();
+		TrainingSettings bundled = TrainingSettings.fromJson(ConfigJson.load(ModelCatalog.resolve("model",
+			ModelCatalog.DEFAULT_DENOISER).resolve(TrainingFolder.STATE_JSON)).json().getAsJsonObject("settings"));
+		int largest = bundled.largestTimestep(acp);
+		assertEquals(258, largest, "the README says so");
+		assertTrue(Math.sqrt((1 - acp[largest]) / acp[largest]) <= 1, "σ at " + largest);
+		assertTrue(Math.sqrt((1 - acp[largest + 1]) / acp[largest + 1]) > 1, "σ at " + (largest + 1));
+		assertEquals(999, new TrainingSettings().largestTimestep(acp), "uniform over all timesteps");
 	}
 
 	@Test
