@@ -24,6 +24,7 @@ import org.diffusionij.pipelines.ForwardProcess;
 import org.diffusionij.pipelines.NormalizationRange;
 import org.diffusionij.pipelines.Progress;
 import org.diffusionij.pipelines.StepObserver;
+import org.diffusionij.pipelines.TileChoice;
 import org.diffusionij.pipelines.UnconditionalModel;
 import org.diffusionij.pipelines.UnconditionalPipeline;
 import org.diffusionij.pipelines.train.TrainingFolder;
@@ -184,6 +185,15 @@ public class ShowDiffusionProcessCommand extends DiffusionCommand {
 			throw new IllegalArgumentException("\"" + image.getTitle() + "\" is " + clean.width + "×" + clean.height +
 				"; the reverse process of this model needs a width and height that are multiples of " + multiple +
 				": crop or scale it (Image › Crop, Image › Adjust › Size).");
+		}
+		// the whole image goes through the network at once (no tiles: a step's x̂₀ is one picture)
+		long pixels = HeapCheck.times(clean.width, clean.height);
+		double needed = pixels * TileChoice.bytesPerPixel(unet.config().blockOutChannels);
+		long free = FreeMemory.available();
+		if (needed > free / 2) {
+			throw new IllegalArgumentException("The reverse process runs the network on the whole " + clean.width + "×" +
+				clean.height + " image, which needs about " + HeapCheck.size((long) needed) + " of memory, more than half" +
+				" of the " + HeapCheck.size(free) + " free. Crop a region (Image › Crop) or scale the image down.");
 		}
 		StepStack kept = new StepStack(title, 1, 1, clean.width, clean.height, steps);
 		NDArray out;
