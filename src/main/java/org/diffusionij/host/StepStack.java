@@ -39,7 +39,10 @@ final class StepStack implements StepObserver {
 		this(what, items, channels, width, height, steps, 0);
 	}
 
-	/** As {@link #StepStack(String, int, int, int, int, int)}, when the loop itself needs {@code workingBytes} more heap. */
+	/**
+	 * As {@link #StepStack(String, int, int, int, int, int)}, when the loop itself needs {@code workingBytes} more
+	 * heap.
+	 */
 	StepStack(String what, int items, int channels, int width, int height, int steps, long workingBytes) {
 		long plane = HeapCheck.times(width, height);
 		long bytes = HeapCheck.plus(HeapCheck.times(HeapCheck.times(HeapCheck.times(plane, 4), 2L * items * channels),

@@ -25,7 +25,10 @@ public final class DenoiseResult {
 	 * predicted at it; else null.
 	 */
 	public final float[][] steps;
-	/** With {@link DenoiseSettings#keepSteps}, the timestep each step of each plane started from, {@code [step * planes + p]}. */
+	/**
+	 * With {@link DenoiseSettings#keepSteps}, the timestep each step of each plane started from,
+	 * {@code [step * planes + p]}.
+	 */
 	public final double[] stepTimesteps;
 	private final int stepCount;
 

@@ -7,8 +7,8 @@ import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.schedulers.Scheduler;
 
 /**
- * The forward process q(x<sub>t</sub> | x₀) = √ᾱ<sub>t</sub> x₀ + √(1−ᾱ<sub>t</sub>) ε of a clean image at
- * chosen timesteps, with one noise draw ε for all of them, so that a stack shows the same noise growing over
+ * The forward process q(x<sub>t</sub> | x₀) = √ᾱ<sub>t</sub> x₀ + √(1−ᾱ<sub>t</sub>) ε of a clean image
+ * at chosen timesteps, with one noise draw ε for all of them, so that a stack shows the same noise growing over
  * the image: the scheduler's {@code add_noise}, as training uses it. Also the words of a state: its ᾱ and
  * signal-to-noise ratio ᾱ / (1 − ᾱ) in decibels.
  */

@@ -72,7 +72,10 @@ final class ReverseProcess {
 		return sample(y, start, sampler, steps, chains, noise, afterCall, StepObserver.NONE);
 	}
 
-	/** As {@link #sample(NDArray, NoiseLevelTimestep, DenoiseSettings.Sampler, int, int, NoiseSource, Runnable)}, showing every step (all chains) to {@code observer}. */
+	/**
+	 * As {@link #sample(NDArray, NoiseLevelTimestep, DenoiseSettings.Sampler, int, int, NoiseSource, Runnable)},
+	 * showing every step (all chains) to {@code observer}.
+	 */
 	NDArray sample(NDArray y, NoiseLevelTimestep start, DenoiseSettings.Sampler sampler, int steps, int chains,
 		NoiseSource noise, Runnable afterCall, StepObserver observer)
 	{

@@ -31,7 +31,7 @@ import org.scijava.command.CommandService;
 public final class DiffusionProcessFigures {
 
 	static final String FORWARD = "show=forward timesteps=0,50,100,200,400,700,999 seed=1";
-	static final String REVERSE = "show=reverse start=200 steps=100 seed=1";
+	static final String REVERSE = "show=reverse start=250 steps=100 seed=1";
 	static final String SCHEDULE = "show=schedule timesteps=0,50,100,200,400,700,999";
 
 	/** Columns of the reverse picture. */
