@@ -135,7 +135,8 @@ public class ShowDiffusionProcessCommand extends DiffusionCommand {
 			UnconditionalPipeline pipeline = unet == null ? null : new UnconditionalPipeline(unet, folder.scheduler(
 				SchedulerChoice.className(scheduler), SchedulerChoice.overrides(scheduler)));
 			if (unet != null) UnusedConfigKeys.log(LABEL, folder);
-			if (show.equals(REVERSE)) warnUntrained(folder, forward, startTimestep);
+			String untrained = show.equals(REVERSE) ? untrainedWarning(folder, forward, startTimestep) : null;
+			if (untrained != null) IJ.log(untrained);
 			Generator generator = Generator.manualSeed(seed);
 			boolean needsClean = show.equals(FORWARD) || startTimestep != null;
 			Clean clean = image != null ? Clean.of(image, folder, m) : needsClean ? Clean.generated(pipeline, steps,
@@ -208,29 +209,29 @@ public class ShowDiffusionProcessCommand extends DiffusionCommand {
 	}
 
 	/**
-	 * Says in the Log when the reverse process starts above the noise levels the model was trained on (its
+	 * What the Log says when the reverse process starts above the noise levels the model was trained on (its
 	 * {@code training_state.json}: the bundled denoiser learnt σ up to 1, t ≤ 258 of 1000), where the network's
-	 * predictions are meaningless and the pictures show that, not diffusion.
+	 * predictions are meaningless and the pictures show that, not diffusion; null when it starts within them or
+	 * the folder does not say.
 	 */
-	private void warnUntrained(UnconditionalModel folder, ForwardProcess forward, Integer startTimestep) {
+	static String untrainedWarning(UnconditionalModel folder, ForwardProcess forward, Integer startTimestep) {
 		Path state = folder.folder().resolve(TrainingFolder.STATE_JSON);
-		if (!Files.isRegularFile(state)) return;
+		if (!Files.isRegularFile(state)) return null;
 		int largest;
 		try {
 			JsonObject settings = ConfigJson.load(state).json().getAsJsonObject("settings");
-			if (settings == null) return;
+			if (settings == null) return null;
 			largest = TrainingSettings.fromJson(settings).largestTimestep(forward.alphasCumprod());
 		}
 		catch (IOException | RuntimeException e) {
-			return; // a record this version cannot read: nothing to say
+			return null; // a record this version cannot read: nothing to say
 		}
 		int from = startTimestep == null ? forward.trainTimesteps() - 1 : startTimestep;
-		if (from > largest) {
-			IJ.log(LABEL + ": " + folder.name() + " was trained on timesteps up to " + largest + " (" + TrainingFolder
-				.STATE_JSON + "); from " + (startTimestep == null ? "pure noise" : "t=" + from) + " its predictions " +
-				"above t=" + largest + " are guesses it never learnt. Use start=" + largest + " or less, or a model " +
-				"trained for generation (Train Diffusion on Stack from scratch: init=[]).");
-		}
+		if (from <= largest) return null;
+		return LABEL + ": " + folder.name() + " was trained on timesteps up to " + largest + " (" + TrainingFolder
+			.STATE_JSON + "); from " + (startTimestep == null ? "pure noise" : "t=" + from) + " its predictions " +
+			"above t=" + largest + " are guesses it never learnt. Use start=" + largest + " or less, or a model " +
+			"trained for generation (Train Diffusion on Stack from scratch: init=[]).";
 	}
 
 	private int[] chosenTimesteps(ForwardProcess forward) {

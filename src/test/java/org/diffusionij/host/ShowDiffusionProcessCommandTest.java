@@ -18,6 +18,7 @@ import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
 import org.diffusionij.io.ConfigJson;
 import org.diffusionij.io.ModelCatalog;
+import org.diffusionij.pipelines.ForwardProcess;
 import org.diffusionij.pipelines.NormalizationRange;
 import org.diffusionij.pipelines.UnconditionalModel;
 import org.diffusionij.pipelines.train.TrainingFolder;
@@ -238,6 +239,16 @@ class ShowDiffusionProcessCommandTest {
 		assertTrue(Math.sqrt((1 - acp[largest]) / acp[largest]) <= 1, "σ at " + largest);
 		assertTrue(Math.sqrt((1 - acp[largest + 1]) / acp[largest + 1]) > 1, "σ at " + (largest + 1));
 		assertEquals(999, new TrainingSettings().largestTimestep(acp), "uniform over all timesteps");
+		UnconditionalModel folder = UnconditionalModel.open("model", ModelCatalog.DEFAULT_DENOISER);
+		ForwardProcess forward = new ForwardProcess(folder.scheduler());
+		assertEquals("Show Diffusion Process: denoise-gray was trained on timesteps up to 258 (training_state.json); " +
+			"from pure noise its predictions above t=258 are guesses it never learnt. Use start=258 or less, or a " +
+			"model trained for generation (Train Diffusion on Stack from scratch: init=[]).", ShowDiffusionProcessCommand
+				.untrainedWarning(folder, forward, null));
+		assertTrue(ShowDiffusionProcessCommand.untrainedWarning(folder, forward, 300).contains("from t=300"));
+		assertNull(ShowDiffusionProcessCommand.untrainedWarning(folder, forward, 258));
+		assertNull(ShowDiffusionProcessCommand.untrainedWarning(UnconditionalModel.open("model", fixture("tiny-ddpm")
+			.toString()), forward, null), "a folder without a training record says nothing");
 	}
 
 	@Test
