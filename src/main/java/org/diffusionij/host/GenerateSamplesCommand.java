@@ -76,7 +76,7 @@ public class GenerateSamplesCommand extends DiffusionCommand {
 				UnusedConfigKeys.log(LABEL, folder);
 				int size = unet.config().sampleSize;
 				StepStack kept = keep_steps ? new StepStack(LABEL + " with keep_steps=true", count, unet.config()
-					.inChannels, size, size, steps) : null;
+					.inChannels, size, size, pipeline.loopSteps(steps, null)) : null;
 				NDArray images = pipeline.generate(count, 0, 0, steps, Generator.manualSeed(seed), progress(), kept ==
 					null ? StepObserver.NONE : kept, m);
 				// x / 2 + 0.5 as the samples, unclamped: the noisy states reach beyond [0, 1]

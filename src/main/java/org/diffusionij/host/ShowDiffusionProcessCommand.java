@@ -196,7 +196,8 @@ public class ShowDiffusionProcessCommand extends DiffusionCommand {
 				clean.height + " image, which needs about " + HeapCheck.size((long) needed) + " of memory, more than half" +
 				" of the " + HeapCheck.size(free) + " free. Crop a region (Image › Crop) or scale the image down.");
 		}
-		StepStack kept = new StepStack(title, 1, 1, clean.width, clean.height, steps);
+		StepStack kept = new StepStack(title, 1, 1, clean.width, clean.height, pipeline.loopSteps(steps,
+			startTimestep));
 		NDArray out;
 		if (startTimestep == null) {
 			out = pipeline.generate(1, clean.height, clean.width, steps, generator, progress, kept, m);

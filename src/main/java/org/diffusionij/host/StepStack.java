@@ -25,14 +25,13 @@ final class StepStack implements StepObserver {
 		void toOutput(float[] plane);
 	}
 
-	private final int items, channels, width, height;
-	private int steps;
+	private final int items, channels, width, height, steps;
 	private final float[][] planes;
 	private final double[] timesteps;
 
 	/**
 	 * @param what the image and what keeps steps, for the message when the heap is too small
-	 * @param steps the most steps the loop will make (fewer when it starts part way, as image-to-image does)
+	 * @param steps the steps the loop will make ({@link org.diffusionij.pipelines.UnconditionalPipeline#loopSteps})
 	 * @throws IllegalArgumentException when the stack would not fit in the Java heap
 	 */
 	StepStack(String what, int items, int channels, int width, int height, int steps) {
@@ -61,10 +60,7 @@ final class StepStack implements StepObserver {
 
 	@Override
 	public void stepped(int step, int total, double timestep, NDArray sample, NDArray predictedOriginal) {
-		if (total > planes.length / (2 * items * channels)) {
-			throw new IllegalStateException(total + " steps, more than the " + steps + " expected.");
-		}
-		steps = total;
+		if (total != steps) throw new IllegalStateException(total + " steps, not the " + steps + " expected.");
 		for (int n = 0; n < items; n++) timesteps[step * items + n] = timestep;
 		keep(step, 0, sample);
 		keep(step, channels, predictedOriginal);

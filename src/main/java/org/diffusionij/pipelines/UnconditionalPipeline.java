@@ -52,8 +52,9 @@ public final class UnconditionalPipeline {
 		int w = width > 0 ? width : unet.config().sampleSize;
 		checkSize(h, w);
 		NDArray image = generator.randn(manager, new Shape(count, unet.config().inChannels, h, w));
-		if (scheduler.initNoiseSigma() != 1f) image = Scopes.replace(image, image.mul(scheduler.initNoiseSigma()), manager);
+		// set_timesteps first: Euler's init_noise_sigma is the largest sigma of the inference schedule
 		scheduler.setTimesteps(steps);
+		if (scheduler.initNoiseSigma() != 1f) image = Scopes.replace(image, image.mul(scheduler.initNoiseSigma()), manager);
 		return denoise(image, scheduler.timesteps(), 0, generator, progress, observer, manager);
 	}
 
@@ -74,13 +75,7 @@ public final class UnconditionalPipeline {
 		checkSize((int) shape.get(2), (int) shape.get(3));
 		scheduler.setTimesteps(steps);
 		float[] timesteps = scheduler.timesteps();
-		int begin = 0;
-		while (begin < timesteps.length && timesteps[begin] > startTimestep) begin++;
-		if (begin == timesteps.length) {
-			throw new IllegalArgumentException("No step of the " + steps + "-step schedule starts at or below " +
-				"timestep " + startTimestep + " (the last one is " + format(timesteps[timesteps.length - 1]) +
-				"): start later or use more steps.");
-		}
+		int begin = begin(timesteps, steps, startTimestep);
 		scheduler.setBeginIndex(begin);
 		NDArray image;
 		try (NDManager scope = Scopes.step(manager)) {
@@ -91,6 +86,29 @@ public final class UnconditionalPipeline {
 			image.attach(manager);
 		}
 		return denoise(image, timesteps, begin, generator, progress, observer, manager);
+	}
+
+	/**
+	 * The number of steps the loop makes for {@code steps} scheduler steps, from noise ({@code startTimestep}
+	 * null) or from {@code startTimestep}: what a {@link StepObserver} sees, which can be more than
+	 * {@code steps} (PNDM's Runge–Kutta warm-up repeats timesteps).
+	 */
+	public int loopSteps(int steps, Integer startTimestep) {
+		scheduler.setTimesteps(steps);
+		float[] timesteps = scheduler.timesteps();
+		return timesteps.length - (startTimestep == null ? 0 : begin(timesteps, steps, startTimestep));
+	}
+
+	/** The index of the first timestep at or below {@code startTimestep}. */
+	private static int begin(float[] timesteps, int steps, int startTimestep) {
+		int begin = 0;
+		while (begin < timesteps.length && timesteps[begin] > startTimestep) begin++;
+		if (begin == timesteps.length) {
+			throw new IllegalArgumentException("No step of the " + steps + "-step schedule starts at or below " +
+				"timestep " + startTimestep + " (the last one is " + format(timesteps[timesteps.length - 1]) +
+				"): start later or use more steps.");
+		}
+		return begin;
 	}
 
 	/** The reverse process over {@code timesteps} from index {@code begin}; closes {@code image}. */

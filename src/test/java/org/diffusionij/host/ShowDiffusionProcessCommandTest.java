@@ -157,7 +157,7 @@ class ShowDiffusionProcessCommandTest {
 	@Test
 	void reverseFromNoiseIsGenerateSamplesStepByStep() {
 		String model = "model=[" + fixture("tiny-ddpm") + "]";
-		for (String scheduler : new String[] { "DDPM", "DPMSolverMultistep" }) {
+		for (String scheduler : new String[] { "DDPM", "DPMSolverMultistep", "Euler" }) {
 			String keys = model + " scheduler=" + scheduler + " steps=4 seed=3";
 			ImagePlus steps = run(show, null, keys + " show=reverse start=noise");
 			assertArrayEquals(new int[] { 32, 32, 2, 1, 4 }, steps.getDimensions(), scheduler);
@@ -172,7 +172,8 @@ class ShowDiffusionProcessCommandTest {
 			float[] lastOriginal = (float[]) steps.getStack().getPixels(steps.getStackIndex(2, 1, 4));
 			for (int i = 0; i < expected.length; i++) {
 				assertEquals(expected[i], Math.max(0, Math.min(1, last[i])), 1e-6, scheduler + " pixel " + i);
-				// the last step lands on the prediction: DDPM's pred_original_sample, DPM-Solver's from epsilon
+				// the last step lands on the prediction: DDPM's and Euler's pred_original_sample, DPM-Solver's from
+				// the model output and prediction_type
 				assertEquals(lastOriginal[i], last[i], 1e-4, scheduler + " x̂₀ at pixel " + i);
 			}
 			ImagePlus kept = run(generate, null, keys + " count=1 keep_steps=true");
@@ -188,6 +189,22 @@ class ShowDiffusionProcessCommandTest {
 			for (int i = 0; i < x1.length; i++) diff += Math.abs(x1[i] - o1[i]);
 			assertTrue(diff / x1.length > 0.05, scheduler + ": " + diff / x1.length);
 		}
+	}
+
+	/** PNDM returns no x̂₀: the hyperstack's comes from the model output and prediction_type, and is finite. */
+	@Test
+	void pndmStepsHaveAnOriginalEstimateToo() {
+		ImagePlus steps = run(show, null, "model=[" + fixture("tiny-ddpm") + "] show=reverse scheduler=PNDM steps=5 " +
+			"seed=4");
+		assertEquals(2, steps.getNChannels());
+		float[] last = (float[]) steps.getStack().getPixels(steps.getStackIndex(1, 1, steps.getNFrames()));
+		float[] original = (float[]) steps.getStack().getPixels(steps.getStackIndex(2, 1, steps.getNFrames()));
+		double diff = 0;
+		for (int i = 0; i < last.length; i++) {
+			assertTrue(Float.isFinite(original[i]), "pixel " + i);
+			diff += Math.abs(last[i] - original[i]);
+		}
+		assertTrue(diff / last.length < 0.1, "the last x̂₀ is near the last sample: " + diff / last.length);
 	}
 
 	@Test
