@@ -75,9 +75,23 @@ final class DenoiseRun implements AutoCloseable {
 		float[][] planes = ImageTensors.toPlanes(image);
 		int channels = (int) ImageTensors.shape(image).get(1);
 		DiffusionEngine.inferenceThread();
+		StepStack kept = settings.keepSteps ? keptSteps(image, planes.length, channels, settings) : null;
 		DenoiseResult r = denoiser.denoise(planes, channels, image.getWidth(), image.getHeight(), settings, progress,
 			manager);
-		ImagePlus result = ImageTensors.fromPlanes(r.planes, channels, image, "denoised", type);
+		ImagePlus result;
+		if (kept == null) result = ImageTensors.fromPlanes(r.planes, channels, image, "denoised", type);
+		else {
+			for (int s = 0; s < r.stepCount(); s++) {
+				for (int k = 0; k < 2; k++) {
+					for (int p = 0; p < planes.length; p++) {
+						kept.put(s, p, k, r.steps[(s * 2 + k) * planes.length + p], r.stepTimesteps[s * planes.length + p]);
+					}
+				}
+			}
+			result = kept.image(stem(image.getTitle()) + "-steps", v -> {}, image.getDisplayRangeMin(), image
+				.getDisplayRangeMax());
+			result.setCalibration(image.getCalibration().copy());
+		}
 		String noise = settings.noise == DenoiseSettings.Noise.GAUSSIAN ? "sigma (image units)" :
 			"sigma (Anscombe units)";
 		String estimated = settings.sigma == null ? "estimated " : "";
@@ -87,6 +101,28 @@ final class DenoiseRun implements AutoCloseable {
 		result.setProperty("Info", info);
 		IJ.log("Denoise Image " + image.getTitle() + ": " + estimated + noise + " per plane: " + r.sigmaList());
 		return result;
+	}
+
+	/**
+	 * The kept steps of {@code keep_steps=true}, checked against the heap before the run: the stack, and for the
+	 * largest plane the tiler's result of every step (float) and its blending band (double, the whole plane when
+	 * it is one tile).
+	 */
+	private static StepStack keptSteps(ImagePlus image, int planes, int channels, DenoiseSettings settings) {
+		if (channels != 1) {
+			throw new IllegalArgumentException("keep_steps=true shows the steps of one-channel images (gray planes); " +
+				"\"" + image.getTitle() + "\" has " + channels + " channels. Split the channels first (Image > Color > " +
+				"Split Channels).");
+		}
+		long plane = HeapCheck.times(image.getWidth(), image.getHeight());
+		long working = HeapCheck.times(HeapCheck.times(plane, 1 + 2L * settings.steps), 4 + 8);
+		return new StepStack("Denoise Image with keep_steps=true on \"" + image.getTitle() + "\"", planes, 1, image
+			.getWidth(), image.getHeight(), settings.steps, working);
+	}
+
+	private static String stem(String title) {
+		int dot = title.lastIndexOf('.');
+		return dot > 0 ? title.substring(0, dot) : title;
 	}
 
 	@Override

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.diffusionij.engine.DiffusionEngine;
 import org.diffusionij.engine.Generator;
+import org.diffusionij.nn.UNet2DModel;
 import org.diffusionij.pipelines.Floats;
+import org.diffusionij.pipelines.StepObserver;
 import org.diffusionij.pipelines.UnconditionalModel;
 import org.diffusionij.pipelines.UnconditionalPipeline;
 import org.scijava.ItemIO;
@@ -26,7 +28,10 @@ import org.scijava.plugin.Plugin;
  * scheduler, steps and seed give diffusers' images with {@code generator=torch.Generator().manual_seed(seed)}.
  * <p>
  * {@code model} is a model folder or a bundled model's name; {@code scheduler=default} uses the folder's own
- * scheduler, the others are built from its config as {@code DDIMScheduler.from_config(...)} does.
+ * scheduler, the others are built from its config as {@code DDIMScheduler.from_config(...)} does
+ * ({@link SchedulerChoice}). {@code keep_steps=true} returns every step instead of the samples, as
+ * {@link StepStack}'s hyperstack (values {@code x / 2 + 0.5}, unclamped), its last frame's x<sub>t</sub> being
+ * the samples; Show Diffusion Process shows the same loop.
  */
 @Plugin(type = Command.class, menuPath = DiffusionCommand.MENU + GenerateSamplesCommand.LABEL, headless = true,
 	visible = false)
@@ -38,9 +43,9 @@ public class GenerateSamplesCommand extends DiffusionCommand {
 		description = "A diffusers model folder or a bundled model's name.")
 	private File model;
 
-	@Parameter(persist = false, label = "scheduler", choices = { "default", "DDPM", "DDIM", "DPMSolverMultistep" },
-		description = "default: the model folder's own scheduler.")
-	private String scheduler = "default";
+	@Parameter(persist = false, label = "scheduler", choices = { "default", "DDPM", "DDIM", "PNDM", "Euler",
+		"EulerKarras", "DPMSolverMultistep" }, description = "default: the model folder's own scheduler.")
+	private String scheduler = SchedulerChoice.DEFAULT;
 
 	@Parameter(persist = false, label = "steps", min = "1")
 	private int steps = 50;
@@ -50,6 +55,10 @@ public class GenerateSamplesCommand extends DiffusionCommand {
 
 	@Parameter(persist = false, label = "count", min = "1")
 	private int count = 4;
+
+	@Parameter(persist = false, label = "keep_steps", description = "Return every step instead: x_t and the " +
+		"predicted x0 side by side (channels), one frame per step")
+	private boolean keep_steps = false;
 
 	@Parameter(type = ItemIO.OUTPUT, label = RESULT)
 	private ImagePlus result;
@@ -61,11 +70,20 @@ public class GenerateSamplesCommand extends DiffusionCommand {
 			DiffusionEngine.start();
 			DiffusionEngine.inferenceThread();
 			try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-				UnconditionalPipeline pipeline = new UnconditionalPipeline(folder.unet(m), folder.scheduler(scheduler
-					.equals("default") ? null : scheduler + "Scheduler", null));
+				UNet2DModel unet = folder.unet(m);
+				UnconditionalPipeline pipeline = new UnconditionalPipeline(unet, folder.scheduler(SchedulerChoice
+					.className(scheduler), SchedulerChoice.overrides(scheduler)));
 				UnusedConfigKeys.log(LABEL, folder);
-				NDArray images = pipeline.generate(count, 0, steps, Generator.manualSeed(seed), progress(), m);
-				result = stack(images, folder.name() + "-samples");
+				int size = unet.config().sampleSize;
+				StepStack kept = keep_steps ? new StepStack(LABEL + " with keep_steps=true", count, unet.config()
+					.inChannels, size, size, pipeline.loopSteps(steps, null)) : null;
+				NDArray images = pipeline.generate(count, 0, 0, steps, Generator.manualSeed(seed), progress(), kept ==
+					null ? StepObserver.NONE : kept, m);
+				// x / 2 + 0.5 as the samples, unclamped: the noisy states reach beyond [0, 1]
+				result = kept != null ? kept.image(folder.name() + "-steps", p -> {
+					for (int i = 0; i < p.length; i++) p[i] = p[i] / 2 + 0.5f;
+				}, 0, 1) : stack(images, folder.name() + "-samples");
+				images.close();
 			}
 		}
 		catch (IOException e) {

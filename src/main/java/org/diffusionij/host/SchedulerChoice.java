@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import org.diffusionij.pipelines.sd.GenerationRequest;
 import org.diffusionij.schedulers.DDIMScheduler;
+import org.diffusionij.schedulers.DDPMScheduler;
 import org.diffusionij.schedulers.DPMSolverMultistepScheduler;
 import org.diffusionij.schedulers.EulerDiscreteScheduler;
 import org.diffusionij.schedulers.PNDMScheduler;
@@ -13,7 +14,8 @@ import org.diffusionij.schedulers.PNDMScheduler;
 /**
  * The scheduler names of the {@code scheduler=} macro key and the diffusers classes (with config overrides)
  * they stand for: {@code EulerKarras} is {@code EulerDiscreteScheduler.from_config(config,
- * use_karras_sigmas=True)}; {@code default} keeps the model folder's own scheduler.
+ * use_karras_sigmas=True)}; {@code default} keeps the model folder's own scheduler. The commands of UNet2DModel
+ * folders (Generate Samples, Show Diffusion Process) also offer {@code DDPM}.
  */
 public final class SchedulerChoice {
 
@@ -25,30 +27,43 @@ public final class SchedulerChoice {
 
 	private SchedulerChoice() {}
 
-	/** Sets the request's scheduler class and overrides for {@code name}. */
-	public static void apply(String name, GenerationRequest r) {
-		r.schedulerOverrides = null;
+	/**
+	 * The diffusers class of {@code name} ({@code DDPM} and the values of {@link #NAMES}), or null for
+	 * {@value #DEFAULT}: the folder's own.
+	 *
+	 * @throws IllegalArgumentException for an unknown name
+	 */
+	public static String className(String name) {
 		switch (name) {
 			case DEFAULT:
-				r.scheduler = null;
-				break;
+				return null;
+			case "DDPM":
+				return DDPMScheduler.CLASS_NAME;
 			case "PNDM":
-				r.scheduler = PNDMScheduler.CLASS_NAME;
-				break;
+				return PNDMScheduler.CLASS_NAME;
 			case "Euler":
 			case "EulerKarras":
-				r.scheduler = EulerDiscreteScheduler.CLASS_NAME;
-				r.schedulerOverrides = new JsonObject();
-				r.schedulerOverrides.addProperty("use_karras_sigmas", name.equals("EulerKarras"));
-				break;
+				return EulerDiscreteScheduler.CLASS_NAME;
 			case "DDIM":
-				r.scheduler = DDIMScheduler.CLASS_NAME;
-				break;
+				return DDIMScheduler.CLASS_NAME;
 			case "DPMSolverMultistep":
-				r.scheduler = DPMSolverMultistepScheduler.CLASS_NAME;
-				break;
+				return DPMSolverMultistepScheduler.CLASS_NAME;
 			default:
 				throw new IllegalArgumentException("Unknown scheduler '" + name + "'; use one of " + NAMES + ".");
 		}
+	}
+
+	/** The config keys {@code name} overrides ({@code use_karras_sigmas} for Euler), or null for none. */
+	public static JsonObject overrides(String name) {
+		if (!name.equals("Euler") && !name.equals("EulerKarras")) return null;
+		JsonObject o = new JsonObject();
+		o.addProperty("use_karras_sigmas", name.equals("EulerKarras"));
+		return o;
+	}
+
+	/** Sets the request's scheduler class and overrides for {@code name}. */
+	public static void apply(String name, GenerationRequest r) {
+		r.scheduler = className(name);
+		r.schedulerOverrides = overrides(name);
 	}
 }

@@ -19,10 +19,36 @@ public final class DenoiseResult {
 	/** The continuous timestep each unit started from. */
 	public final double[] timesteps;
 
-	DenoiseResult(int planes, int units) {
+	/**
+	 * With {@link DenoiseSettings#keepSteps}, the states of every step in the input's units:
+	 * {@code steps[(step * 2 + k) * planes + p]} with k 0 for x<sub>t</sub> after the step and 1 for x̂₀
+	 * predicted at it; else null.
+	 */
+	public final float[][] steps;
+	/**
+	 * With {@link DenoiseSettings#keepSteps}, the timestep each step of each plane started from,
+	 * {@code [step * planes + p]}.
+	 */
+	public final double[] stepTimesteps;
+	private final int stepCount;
+
+	DenoiseResult(int planes, int units, int keptSteps) {
 		this.planes = new float[planes][];
 		this.sigmas = new double[units];
 		this.timesteps = new double[units];
+		this.stepCount = keptSteps;
+		this.steps = keptSteps > 0 ? new float[keptSteps * 2 * planes][] : null;
+		this.stepTimesteps = keptSteps > 0 ? new double[keptSteps * planes] : null;
+	}
+
+	/** The number of kept steps (0 without {@link DenoiseSettings#keepSteps}). */
+	public int stepCount() {
+		return stepCount;
+	}
+
+	void keep(int step, int kind, int plane, float[] values, double timestep) {
+		steps[(step * 2 + kind) * planes.length + plane] = values;
+		stepTimesteps[step * planes.length + plane] = timestep;
 	}
 
 	void record(int unit, double sigma, double timestep) {

@@ -96,6 +96,11 @@ public final class DenoiseSettings {
 	 * by DDPM's loss on noisy images (their {@link NoiseRecord} says so). Draws are seeded with {@link #seed}.
 	 */
 	public boolean noisier2noise;
+	/**
+	 * {@link Mode#SAMPLE} also keeps every step's state x<sub>t</sub> and estimate x̂₀ (averaged over the
+	 * {@link #samples} chains, as the result is), in {@link DenoiseResult#steps}; one-channel images only.
+	 */
+	public boolean keepSteps;
 
 	/** Refuses values that cannot work, with a message naming the setting. */
 	public void check() {
@@ -107,6 +112,10 @@ public final class DenoiseSettings {
 		}
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1; got " + steps + ".");
 		if (samples < 1) throw new IllegalArgumentException("samples must be at least 1; got " + samples + ".");
+		if (keepSteps && mode != Mode.SAMPLE) {
+			throw new IllegalArgumentException("keep_steps=true keeps the steps of mode=sample; mode=" + mode.key +
+				" has no steps to keep.");
+		}
 		if (tile != AUTO_TILE && tile < 16) {
 			throw new IllegalArgumentException("tile must be auto or at least 16 pixels; got " + tile + ".");
 		}
@@ -126,6 +135,7 @@ public final class DenoiseSettings {
 		if (mode == Mode.SAMPLE) {
 			s.append(" sampler=").append(sampler.key).append(" steps=").append(steps).append(" samples=").append(samples)
 				.append(" seed=").append(seed);
+			if (keepSteps) s.append(" keep_steps=true");
 		}
 		s.append(" tile=").append(tile == AUTO_TILE ? "auto" : Integer.toString(tile)).append(" channels=").append(channels.key);
 		return s.toString();

@@ -1,9 +1,12 @@
 package org.diffusionij.pipelines;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.util.Arrays;
 import org.diffusionij.engine.Generator;
 import org.diffusionij.engine.NoiseSource;
 import org.diffusionij.nn.UNet2DModel;
@@ -86,6 +89,11 @@ public final class Denoiser {
 		if (planes.length % channels != 0) {
 			throw new IllegalArgumentException(planes.length + " planes do not divide into " + channels + " channels.");
 		}
+		if (settings.keepSteps && (channels != 1 || modelChannels != 1)) {
+			throw new IllegalArgumentException("keep_steps=true shows the steps of one-channel images (gray planes, " +
+				"with a one-channel model); this image has " + channels + " channel" + (channels == 1 ? "" : "s") +
+				". Split the channels first (Image > Color > Split Channels).");
+		}
 		int items = planes.length / channels;
 		int units = luminance ? items : planes.length / modelChannels;
 		int side = settings.tile != DenoiseSettings.AUTO_TILE ? settings.tile : TileChoice.side(width, height, unet
@@ -93,7 +101,7 @@ public final class Denoiser {
 		Tiler tiler = new Tiler(side, Math.min(OVERLAP, side / 2), multiple);
 		long calls = (long) units * tiler.tiles(height, width) * ReverseProcess.calls(settings);
 		Pass pass = new Pass(width, height, settings, tiler, new CallCounter(progress, calls), manager);
-		DenoiseResult result = new DenoiseResult(planes.length, units);
+		DenoiseResult result = new DenoiseResult(planes.length, units, settings.keepSteps ? settings.steps : 0);
 		progress.checkCancelled();
 		for (int u = 0; u < units; u++) {
 			progress.status("Denoising " + (luminance ? "item " : "plane ") + (u + 1) + "/" + units);
@@ -148,10 +156,25 @@ public final class Denoiser {
 		result.record(unit, noise.reported, start.timestep);
 		range.apply(all);
 		for (int i = 0; i < all.length; i++) all[i] = all[i] * 2 - 1;
-		float[] denoised = reverse(all, in.length, start, unit, pass);
-		for (int i = 0; i < denoised.length; i++) denoised[i] = (denoised[i] + 1) / 2;
-		range.invert(denoised);
-		return noise.inverse(denoised, in.length);
+		float[] out = reverse(all, in.length, start, unit, pass);
+		if (!pass.settings.keepSteps) return toImage(out, range, noise, in.length);
+		// the result, then x_t and x̂0 of every step (one plane: keepSteps takes one-channel units only)
+		int size = all.length, steps = pass.settings.steps;
+		for (int s = 0; s < steps; s++) {
+			for (int k = 0; k < 2; k++) {
+				int from = (1 + 2 * s + k) * size;
+				float[] state = toImage(Arrays.copyOfRange(out, from, from + size), range, noise, 1)[0];
+				result.keep(s, k, unit, state, ReverseProcess.timestep(start, s, steps));
+			}
+		}
+		return toImage(Arrays.copyOf(out, size), range, noise, in.length);
+	}
+
+	/** Normalised [−1, 1] values back to image units, in place: the inverse of the unit's mappings. */
+	private static float[][] toImage(float[] v, NormalizationRange range, UnitNoise noise, int channels) {
+		for (int i = 0; i < v.length; i++) v[i] = (v[i] + 1) / 2;
+		range.invert(v);
+		return noise.inverse(v, channels);
 	}
 
 	/** The reverse process over the tiles of a normalised unit ({@code channels} planes, one after the other). */
@@ -178,6 +201,23 @@ public final class Denoiser {
 		}
 		NoiseSource noise = Generator.manualSeed(s.seed + index);
 		int chains = s.sampler == DenoiseSettings.Sampler.DDIM ? 1 : s.samples;
+		if (s.keepSteps) {
+			// each tile returns its result and then every step's x_t and x̂0 as channels, which the tiler blends alike
+			return pass.tiler.run(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> {
+				NDManager m = tile.getManager();
+				NDList kept = new NDList();
+				NDArray x = reverse.sample(tile, start, s.sampler, s.steps, chains, noise, counter::called, (step, n, t,
+					sample, predicted) -> {
+					for (NDArray state : new NDArray[] { sample, predicted }) {
+						NDArray mean = state.mean(new int[] { 0 }, true);
+						mean.attach(m);
+						kept.add(mean);
+					}
+				});
+				kept.add(0, x);
+				return NDArrays.concat(kept, 1);
+			});
+		}
 		return pass.tiler.runInPlace(unit, 1, channels, pass.height, pass.width, pass.manager, tile -> reverse.sample(tile,
 			start, s.sampler, s.steps, chains, noise, counter::called));
 	}

@@ -38,6 +38,11 @@ final class ReverseProcess {
 		return s.mode == DenoiseSettings.Mode.MEAN ? 1 : s.steps;
 	}
 
+	/** The timestep step {@code i} of {@code steps} starts from: {@code t* (steps − i) / steps}. */
+	static double timestep(NoiseLevelTimestep start, int i, int steps) {
+		return start.timestep * (steps - i) / steps;
+	}
+
 	/** ᾱ at a continuous timestep, linear between the training timesteps. */
 	static double alphaCumprodAt(float[] acp, double t) {
 		if (t <= 0) return acp[0];
@@ -64,11 +69,21 @@ final class ReverseProcess {
 	NDArray sample(NDArray y, NoiseLevelTimestep start, DenoiseSettings.Sampler sampler, int steps, int chains,
 		NoiseSource noise, Runnable afterCall)
 	{
+		return sample(y, start, sampler, steps, chains, noise, afterCall, StepObserver.NONE);
+	}
+
+	/**
+	 * As {@link #sample(NDArray, NoiseLevelTimestep, DenoiseSettings.Sampler, int, int, NoiseSource, Runnable)},
+	 * showing every step (all chains) to {@code observer}.
+	 */
+	NDArray sample(NDArray y, NoiseLevelTimestep start, DenoiseSettings.Sampler sampler, int steps, int chains,
+		NoiseSource noise, Runnable afterCall, StepObserver observer)
+	{
 		NDManager outer = y.getManager();
 		NDArray x = y.mul((float) start.scale).repeat(0, chains);
 		for (int i = 0; i < steps; i++) {
-			double t = start.timestep * (steps - i) / steps;
-			double s = start.timestep * (steps - i - 1) / steps;
+			double t = timestep(start, i, steps);
+			double s = timestep(start, i + 1, steps);
 			double abarT = i == 0 ? start.alphaCumprod : alphaCumprodAt(alphasCumprod, t);
 			double abarS = i == steps - 1 ? 1 : alphaCumprodAt(alphasCumprod, s);
 			try (NDManager step = Scopes.step(outer)) {
@@ -92,6 +107,7 @@ final class ReverseProcess {
 						next = next.add(z.mul((float) Math.sqrt(variance)));
 					}
 				}
+				observer.stepped(i, steps, t, next, x0);
 				x = Scopes.replace(x, next, outer);
 			}
 			afterCall.run();

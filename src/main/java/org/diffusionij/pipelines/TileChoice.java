@@ -36,7 +36,7 @@ public final class TileChoice {
 	}
 
 	/** Estimated bytes of a forward pass per input pixel: each level's channels, at its resolution, a few times. */
-	static double bytesPerPixel(int[] blockOutChannels) {
+	public static double bytesPerPixel(int[] blockOutChannels) {
 		double sum = 0;
 		for (int level = 0; level < blockOutChannels.length; level++) {
 			sum += blockOutChannels[level] / Math.pow(4, level);

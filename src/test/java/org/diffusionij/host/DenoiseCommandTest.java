@@ -128,4 +128,41 @@ class DenoiseCommandTest {
 			"no/such/model"));
 		assertTrue(e.getMessage().contains("model=no/such/model"), e.getMessage());
 	}
+
+	/**
+	 * mode=sample with keep_steps=true: a C=2 hyperstack (x_t, x̂₀) with a Z slice per plane and a frame per step
+	 * whose last x_t is the denoised image of the same run without keep_steps (the chains averaged as the result is).
+	 */
+	@Test
+	void keepStepsReturnsEveryStepOfTheSameReverseProcess() {
+		ImagePlus input = noisyStack();
+		long before = TestImages.checksum(input);
+		String[] keys = { "sigma", String.valueOf(SIGMA), "mode", "sample", "sampler", "ddpm", "samples", "2", "steps",
+			"3", "seed", "5" };
+		ImagePlus plain = run(input, keys);
+		String[] kept = java.util.Arrays.copyOf(keys, keys.length + 2);
+		kept[keys.length] = "keep_steps";
+		kept[keys.length + 1] = "true";
+		ImagePlus steps = run(input, kept);
+		assertEquals(before, TestImages.checksum(input), "the input is untouched");
+		assertEquals("[128, 96, 2, 2, 3]", java.util.Arrays.toString(steps.getDimensions()));
+		assertEquals("noisy camera-steps", steps.getTitle());
+		assertTrue(steps.getStack().getSliceLabel(steps.getStackIndex(1, 2, 1)).startsWith("x_t image 2, step 1/3, " +
+			"after the step from t="), steps.getStack().getSliceLabel(steps.getStackIndex(1, 2, 1)));
+		assertEquals(0.25, steps.getCalibration().pixelWidth);
+		for (int z = 1; z <= 2; z++) {
+			float[] expected = (float[]) plain.getStack().getPixels(z);
+			float[] last = (float[]) steps.getStack().getPixels(steps.getStackIndex(1, z, 3));
+			double worst = 0;
+			for (int i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(expected[i] - last[i]));
+			assertTrue(worst < 0.5, "slice " + z + ": off by " + worst + " of 65535");
+			// the first step's state is still noisy, its x̂₀ already smooth
+			float[] x1 = (float[]) steps.getStack().getPixels(steps.getStackIndex(1, z, 1));
+			float[] o1 = (float[]) steps.getStack().getPixels(steps.getStackIndex(2, z, 1));
+			assertTrue(NoiseEstimation.estimate(x1, 128, 96) > 2 * NoiseEstimation.estimate(o1, 128, 96), "slice " + z);
+		}
+		IllegalStateException mean = assertThrows(IllegalStateException.class, () -> run(input, "keep_steps", "true"));
+		assertEquals("keep_steps=true keeps the steps of mode=sample; mode=mean has no steps to keep.", mean
+			.getMessage());
+	}
 }

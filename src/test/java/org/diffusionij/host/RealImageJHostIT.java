@@ -197,6 +197,33 @@ class RealImageJHostIT {
 	}
 
 	/**
+	 * The README's Show Diffusion Process lines (with 20 reverse steps) in ImageJ 1: three new images, the
+	 * photograph untouched.
+	 */
+	@Test
+	void showDiffusionProcessFromAMacroMakesItsThreePictures() throws Exception {
+		Path photo = Paths.get("samples/camera-clean.png").toAbsolutePath();
+		String model = "model=[" + Paths.get("models/denoise-gray").toAbsolutePath() + "] ";
+		Path titles = home.resolve("titles.txt");
+		String out = runImageJ("-macro", String.join("\n",
+			"open(\"" + photo + "\"); id = getImageID();",
+			"run(\"Show Diffusion Process\", \"" + model + "show=forward timesteps=0,50,100,200,400,700,999 seed=1\");",
+			"t = getTitle() + \" \" + nSlices + \" \" + getInfo(\"slice.label\");",
+			"selectImage(id);",
+			"run(\"Show Diffusion Process\", \"" + model + "show=reverse start=250 steps=20 seed=1\");",
+			"Stack.getDimensions(w, h, c, z, f); t = t + \"|\" + getTitle() + \" \" + c + \" \" + f;",
+			"selectImage(id);",
+			"run(\"Show Diffusion Process\", \"" + model + "show=schedule timesteps=0,50,100,200,400,700,999\");",
+			"t = t + \"|\" + getTitle() + \"|\" + nImages;",
+			"selectImage(id); t = t + \"|\" + getTitle() + \" \" + bitDepth();",
+			"File.saveString(t, \"" + titles + "\");",
+			"run(\"Quit\");"));
+		assertTrue(Files.isRegularFile(titles), "the macro did not reach its end; ImageJ said:\n" + out);
+		assertEquals("camera-clean-forward 7 t=0  ᾱ=0.9999  SNR=40.0 dB|camera-clean-reverse 2 6|" +
+			"camera-clean-schedule|4|camera-clean.png 8", read(titles.toFile()));
+	}
+
+	/**
 	 * The tour (src/test/resources/tour/tour.ijm): in one ImageJ 1 session, fine-tune the bundled denoiser on a
 	 * real stack for a few steps, denoise a real noisy photograph with the model just trained, and generate an
 	 * image from a prompt with the tiny Stable Diffusion model; every result is checked here.

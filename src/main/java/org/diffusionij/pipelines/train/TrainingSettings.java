@@ -166,6 +166,19 @@ public final class TrainingSettings {
 		return o;
 	}
 
+	/**
+	 * The largest timestep this training draws on the schedule {@code alphasCumprod}: below {@link #maxTimestep}
+	 * (all timesteps when it is −1) and, for {@link TimestepSampling#LOG_SIGMA}, the last whose σ = √((1−ᾱ)/ᾱ)
+	 * is at most {@link #sigmaMax}. A network knows nothing of the noise levels above it.
+	 */
+	public int largestTimestep(float[] alphasCumprod) {
+		int last = (maxTimestep > 0 ? Math.min(maxTimestep, alphasCumprod.length) : alphasCumprod.length) - 1;
+		if (timestepSampling != TimestepSampling.LOG_SIGMA) return last;
+		int t = 0;
+		while (t < last && Math.sqrt((1.0 - alphasCumprod[t + 1]) / alphasCumprod[t + 1]) <= sigmaMax) t++;
+		return t;
+	}
+
 	public static TrainingSettings fromJson(JsonObject o) {
 		TrainingSettings s = new TrainingSettings();
 		s.steps = o.get("steps").getAsLong();
