@@ -28,7 +28,8 @@ class GenerateSamplesCommandTest {
 	/**
 	 * A DDPM folder as the Hub has them, whose {@code scheduler_config.json} sets {@code variance_type},
 	 * {@code clip_sample} and {@code clip_sample_range} (here to {@code fixed_large}, true, 0.5): DPM-Solver built
-	 * from it passes over all three, DDIM uses the clipping, and both give diffusers' images for the same seed
+	 * from it passes over all three, DDIM uses the clipping, and both give diffusers' images for the same seed;
+	 * PNDM, Euler and Euler with Karras sigmas give the images of diffusers' pipeline loop with those schedulers
 	 * ({@code ddpm_folder_other_schedulers.py} beside the reference made them).
 	 */
 	@Test
@@ -50,7 +51,8 @@ class GenerateSamplesCommandTest {
 		Context context = CommandCall.newContext();
 		try (SafetensorsReader ref = SafetensorsReader.open(fixture("ref/ddpm_folder_other_schedulers.safetensors"))) {
 			CommandInfo info = DiffusionCommands.find(context.service(CommandService.class), GenerateSamplesCommand.LABEL);
-			for (String[] c : new String[][] { { "DPMSolverMultistep", "dpm_image" }, { "DDIM", "ddim_image" } }) {
+			for (String[] c : new String[][] { { "DPMSolverMultistep", "dpm_image" }, { "DDIM", "ddim_image" },
+				{ "PNDM", "pndm_image" }, { "Euler", "euler_image" }, { "EulerKarras", "euler_karras_image" } }) {
 				ImagePlus samples = CommandCall.run(context, info, MacroOptions.parse("model=[" + folder +
 					"] scheduler=" + c[0] + " steps=10 seed=0 count=2").asMap(), null, "an image");
 				assertEquals(2, samples.getStackSize(), c[0]);
