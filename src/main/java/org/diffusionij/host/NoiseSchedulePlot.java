@@ -60,8 +60,8 @@ final class NoiseSchedulePlot {
 		for (double db = dbLow; db <= dbHigh + 1e-9; db += 10) {
 			double y = (db - dbLow) / (dbHigh - dbLow);
 			p.drawLine(n - 1 - n * 0.012, y, n - 1, y);
-			p.addText(Math.abs(db) < 1e-9 ? "0 dB" : String.format(Locale.ROOT, "%+.0f dB", db), n - 1 - n * 0.015, y +
-				0.012);
+			p.addText(Math.abs(db) < 1e-9 ? "0 dB" : String.format(Locale.ROOT, "%+.0f dB", db), n - 1 - n * 0.02, y -
+				0.015);
 		}
 		p.setJustification(Plot.LEFT);
 		p.setColor(Color.BLACK);
