@@ -133,6 +133,17 @@ public final class ModelFolderWriter {
 		});
 	}
 
+	/**
+	 * Tidies up after a save of {@code target} that a dead process left unfinished (SIGKILL, a crash): deletes the
+	 * half-written temporary folder beside it and, should the end have come between the two renames of the swap,
+	 * puts the previous folder back. Only for a target that no live process is saving.
+	 *
+	 * @return whether anything was left to tidy
+	 */
+	public static boolean recoverUnfinishedSave(Path target) throws IOException {
+		return FolderSwap.recover(target);
+	}
+
 	private ModelFolderWriter add(String name, String library, String className, Part part) {
 		if (names.contains(name) || name.isEmpty() || name.startsWith("_") || name.startsWith(".") || name.contains(
 			"/") || name.contains("\\"))
