@@ -15,12 +15,16 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.diffusionij.engine.ChildJvm;
 import org.diffusionij.engine.OneDnnGuard;
 import org.diffusionij.host.CommandStop;
 import org.diffusionij.host.Launcher;
+import org.diffusionij.io.ConfigJson;
+import org.diffusionij.io.ModelFolderWriter;
 import org.diffusionij.pipelines.Progress;
+import org.diffusionij.pipelines.train.TrainingFolder;
 import org.diffusionij.pipelines.train.TrainingHistory;
 import org.diffusionij.pipelines.train.TrainingListener;
 
@@ -44,6 +48,9 @@ final class TrainWorker {
 	/** System property of the worker: the folder the preview TIFFs go to. */
 	static final String PREVIEW = "diffusionij.train.preview";
 
+	/** The worker's exit status when it stopped on SIGTERM (128 + 15), as the launcher's {@link CommandStop} sets it. */
+	private static final int STOPPED = 143;
+
 	private final Progress progress;
 	private final Path folder;
 	private volatile long checkpoint = -1;
@@ -58,8 +65,8 @@ final class TrainWorker {
 	/**
 	 * Whether this process hands training to a worker: when told to ({@code -Ddiffusionij.train.worker=true}), or
 	 * when this process's oneDNN setting does not give correct gradients (the canary found them wrong and the
-	 * host runs unguarded for inference). Cancelling a worker before its first checkpoint is not yet reported as a
-	 * cancel (see docs/onednn-guard.md), so it is not the default where training is safe in-process.
+	 * host runs unguarded for inference). Where training is safe in-process it stays there: a worker costs a JVM
+	 * start and a copy of the image.
 	 */
 	static boolean wanted() {
 		String p = System.getProperty(PROPERTY, "");
@@ -136,20 +143,53 @@ final class TrainWorker {
 		TrainingPreview.Shown preview = windows ? TrainingPreview.window() : null;
 		Thread out = reader(worker, false, host(history, plot, preview));
 		Thread err = reader(worker, true, null);
-		boolean stopSent = false;
-		while (!waitFor(worker)) {
-			if (!stopSent && progress.isCancelled()) {
-				worker.destroy(); // SIGTERM: the worker saves its step and exits
+		boolean stopSent = false, interrupted = false;
+		while (true) {
+			try {
+				if (worker.waitFor(100, TimeUnit.MILLISECONDS)) break;
+			}
+			catch (InterruptedException e) {
+				interrupted = true; // the host thread was interrupted: stop the worker like a cancel, then wait for it
+			}
+			if (!stopSent && (interrupted || progress.isCancelled())) {
+				// SIGTERM: the worker saves its step, says so and exits. Not Process.destroy(), which also closes
+				// this end of the worker's output, so that its last lines (the cancel, the checkpoint) were lost
+				worker.toHandle().destroy();
 				stopSent = true;
 			}
 		}
 		join(out);
 		join(err);
+		if (interrupted) Thread.currentThread().interrupt();
 		int status = worker.exitValue();
 		if (status == 0 && !stopSent) return null;
 		if (stopSent && cancelled != null) return cancelled;
+		if (stopSent && status == STOPPED) return stoppedMessage();
 		if (status == 1 && !lastErrors.isEmpty()) throw new IllegalArgumentException(lastErrors.getLast());
 		throw new IllegalStateException(crashMessage(status, tmp));
+	}
+
+	/** A worker stopped by the host before it reported a cancel (before training began, say). */
+	private String stoppedMessage() {
+		long step = savedStep();
+		return "Training cancelled" + (step >= 0 ? "; the checkpoint in " + folder + " holds step " + step +
+			" (resume=true continues it)." : " before its first step; nothing was written.");
+	}
+
+	/**
+	 * The step of the checkpoint in the folder, after tidying what a worker killed while writing one left (a
+	 * half-written copy beside it); -1 when there is none. This is what {@code resume=true} continues: the
+	 * worker's last report can lag behind it, and a resumed worker may die before it reports one of its own.
+	 */
+	private long savedStep() {
+		try {
+			ModelFolderWriter.recoverUnfinishedSave(folder);
+			if (!TrainingFolder.hasState(folder)) return -1;
+			return ConfigJson.load(folder.resolve(TrainingFolder.STATE_JSON)).json().get("step").getAsLong();
+		}
+		catch (IOException | RuntimeException e) {
+			return checkpoint; // unreadable: what the worker last reported
+		}
 	}
 
 	/** The message for a worker that died: what happened, and where training can go on from. */
@@ -168,7 +208,8 @@ final class TrainWorker {
 		catch (IOException e) {
 			// no crash log to keep
 		}
-		String where = checkpoint >= 0 ? "The last checkpoint, step " + checkpoint + ", is in " + folder +
+		long step = savedStep();
+		String where = step >= 0 ? "The last checkpoint, step " + step + ", is in " + folder +
 			": run again with resume=true to continue from it." : "No checkpoint had been written yet; " +
 				"start the training again.";
 		return "The training worker process stopped unexpectedly (" + how + "); Fiji and your images are not " +
@@ -247,16 +288,6 @@ final class TrainWorker {
 		t.setDaemon(true);
 		t.start();
 		return t;
-	}
-
-	private static boolean waitFor(Process p) {
-		try {
-			return p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException e) {
-			p.destroy(); // the host thread was interrupted: stop the worker like a cancel, then wait for it
-			return false;
-		}
 	}
 
 	private static void join(Thread t) {
