@@ -1,7 +1,10 @@
 package org.diffusionij.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 
 /**
@@ -11,6 +14,10 @@ import java.util.List;
  * sub-manager of their input's manager ({@link #scope}, {@link #alias}) and hand back only their output
  * ({@link #in}), so a forward pass frees each part's temporaries as it goes: peak memory stays near that of
  * diffusers, and freed blocks are reused instead of fresh pages being faulted in for every op.
+ * <p>
+ * <b>Inference on the CPU</b> ({@link #fastInference}: no gradients, float32) computes sums and activations in
+ * place where nothing else holds the operand, which keeps fewer activations alive and touches less memory.
+ * Training keeps the plain ops.
  */
 final class Ops {
 
@@ -19,6 +26,27 @@ final class Ops {
 	/** SiLU (swish with beta 1), diffusers' {@code act_fn="silu"}. */
 	static NDArray silu(NDArray x) {
 		return x.mul(x.getNDArrayInternal().sigmoid());
+	}
+
+	/**
+	 * SiLU of an intermediate that nothing else uses: in inference {@code sigmoid(x) * x} is computed into the
+	 * sigmoid's array and {@code x} is closed (the same values as {@link #silu}, one activation fewer alive);
+	 * with gradients it is {@link #silu}.
+	 */
+	static NDArray siluConsuming(NDArray x) {
+		if (!fastInference(x)) return silu(x);
+		NDArray s = x.getNDArrayInternal().sigmoid();
+		s.muli(x);
+		x.close();
+		return s;
+	}
+
+	/**
+	 * Whether {@code x} is computed without gradients, in float32 on the CPU: where the inference shortcuts
+	 * (in-place ops, GroupNorm's one-pass statistics) apply.
+	 */
+	static boolean fastInference(NDArray x) {
+		return x.getDataType() == DataType.FLOAT32 && Device.cpu().equals(x.getDevice()) && !JniUtils.isGradMode();
 	}
 
 	/** A sub-manager of {@code x}'s manager, for a part's temporaries. */

@@ -46,6 +46,7 @@ public final class ResnetBlock2D {
 	}
 
 	private NDArray compute(NDArray x, NDArray temb) {
+		if (Ops.fastInference(x)) return computeInference(x, temb);
 		NDArray h = conv1.forward(Ops.silu(norm1.forward(x)));
 		if (timeEmbProj != null && temb != null) {
 			NDArray t = timeEmbProj.forward(Ops.silu(temb));
@@ -55,5 +56,31 @@ public final class ResnetBlock2D {
 		NDArray skip = convShortcut == null ? x : convShortcut.forward(x);
 		NDArray out = skip.add(h);
 		return outputScaleFactor == 1.0 ? out : out.div(outputScaleFactor);
+	}
+
+	/**
+	 * The same sums without gradients: intermediates are closed as soon as the next op has read them and the
+	 * additions go into the convolutions' fresh outputs ({@code h + t} and {@code h + skip} equal
+	 * {@code t + h} and {@code skip + h} bit for bit), so at most three activations are alive at once.
+	 */
+	private NDArray computeInference(NDArray x, NDArray temb) {
+		NDArray a = Ops.siluConsuming(norm1.forward(x));
+		NDArray h = conv1.forward(a);
+		a.close();
+		if (timeEmbProj != null && temb != null) {
+			NDArray t = timeEmbProj.forward(Ops.silu(temb));
+			h.addi(t.reshape(t.getShape().get(0), outChannels, 1, 1));
+		}
+		a = Ops.siluConsuming(norm2.forward(h));
+		h.close();
+		h = conv2.forward(a);
+		a.close();
+		if (convShortcut == null) h.addi(x);
+		else {
+			NDArray skip = convShortcut.forward(x);
+			h.addi(skip);
+			skip.close();
+		}
+		return outputScaleFactor == 1.0 ? h : h.div(outputScaleFactor);
 	}
 }

@@ -88,6 +88,8 @@ public final class DenoiseSettings {
 	public int samples = 1;
 	public long seed = 0;
 	public int tile = DEFAULT_TILE;
+	/** Least overlap of neighbouring tiles in pixels (at most half the tile is used). */
+	public int overlap = Denoiser.OVERLAP;
 	/** Bytes the network's native memory may take per tile, for {@code tile=auto} (the host's free memory). */
 	public long memoryBudget = Long.MAX_VALUE;
 	public Channels channels = Channels.PER_CHANNEL;
@@ -116,6 +118,7 @@ public final class DenoiseSettings {
 			throw new IllegalArgumentException("keep_steps=true keeps the steps of mode=sample; mode=" + mode.key +
 				" has no steps to keep.");
 		}
+		if (overlap < 0) throw new IllegalArgumentException("overlap must be 0 or more pixels; got " + overlap + ".");
 		if (tile != AUTO_TILE && tile < 16) {
 			throw new IllegalArgumentException("tile must be auto or at least 16 pixels; got " + tile + ".");
 		}

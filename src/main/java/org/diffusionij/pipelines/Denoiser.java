@@ -34,8 +34,13 @@ import org.diffusionij.schedulers.Scheduler;
  */
 public final class Denoiser {
 
-	/** Least overlap of tiles; the edge effects of the bundled network reach about 8 pixels. */
-	public static final int OVERLAP = 32;
+	/**
+	 * Least overlap of tiles. With the bundled model on a 1024 x 1024 photograph (σ = 25, {@code TileSeams}),
+	 * tiles of at most 544 differ from the whole-image result by at most 4.7–5.3 grey levels (mean 0.4) for any
+	 * overlap from 8 to 32: the difference comes from GroupNorm's statistics, which a tile takes from its own
+	 * pixels, not from the seams; the PSNR is the same (30.84 dB tiled, 30.81 whole).
+	 */
+	public static final int OVERLAP = 16;
 
 	/** ITU-R BT.601 luma weights for RGB, as ImageJ's weighted RGB conversion. */
 	private static final double[] RGB_LUMA = { 0.299, 0.587, 0.114 };
@@ -98,7 +103,7 @@ public final class Denoiser {
 		int units = luminance ? items : planes.length / modelChannels;
 		int side = settings.tile != DenoiseSettings.AUTO_TILE ? settings.tile : TileChoice.side(width, height, unet
 			.config().blockOutChannels, multiple, settings.memoryBudget);
-		Tiler tiler = new Tiler(side, Math.min(OVERLAP, side / 2), multiple);
+		Tiler tiler = new Tiler(side, Math.min(settings.overlap, side / 2), multiple);
 		long calls = (long) units * tiler.tiles(height, width) * ReverseProcess.calls(settings);
 		Pass pass = new Pass(width, height, settings, tiler, new CallCounter(progress, calls), manager);
 		DenoiseResult result = new DenoiseResult(planes.length, units, settings.keepSteps ? settings.steps : 0);

@@ -1,6 +1,5 @@
 package org.diffusionij.pipelines;
 
-import java.util.Arrays;
 
 /**
  * Estimates the standard deviation of additive white Gaussian noise in one image plane, so that Denoise Image
@@ -50,15 +49,10 @@ public final class NoiseEstimation {
 			}
 			return MEAN_ABS_TO_SIGMA * sum / (6.0 * n);
 		}
-		// one array of the image's size: the gradients, sorted for the threshold, then computed again per pixel
-		double[] sorted = new double[n];
-		int k = 0;
-		for (int y = 1; y < height - 1; y++) {
-			for (int x = 1; x < width - 1; x++) sorted[k++] = gradient(plane, y * width + x, width);
-		}
-		Arrays.sort(sorted);
-		double threshold = sorted[(int) (fraction * (n - 1))];
-		sorted = null;
+		// the threshold from the gradients computed on demand (no array of the image's size), then again per pixel
+		int inner = width - 2;
+		double threshold = Select.ranks(n, k -> gradient(plane, (1 + k / inner) * width + 1 + k % inner, width),
+			(int) (fraction * (n - 1)))[0];
 		for (int y = 1; y < height - 1; y++) {
 			for (int x = 1; x < width - 1; x++) {
 				int i = y * width + x;

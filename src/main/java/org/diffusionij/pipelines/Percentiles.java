@@ -1,10 +1,8 @@
 package org.diffusionij.pipelines;
 
-import java.util.Arrays;
-
 /**
  * Percentiles computed exactly as numpy's default ({@code np.percentile(a, q)}, method {@code "linear"}): the
- * sorted values are indexed at {@code q/100 * (n-1)} and neighbours are interpolated linearly, with numpy's
+ * values in ascending order (found by {@link Select}, not a full sort) are indexed at {@code q/100 * (n-1)} and neighbours are interpolated linearly, with numpy's
  * two-sided lerp, in double precision (bit-identical to numpy on float64 data; on float32 data numpy may round
  * the result to float32). Normalisations stored with
  * models (CSBDeep-style 1 / 99.8 percent) must reproduce what Python computed on the same image.
@@ -20,23 +18,38 @@ public final class Percentiles {
 	 */
 	public static double[] of(float[] values, double... qs) {
 		if (values.length == 0) throw new IllegalArgumentException("Percentiles of an empty image are undefined.");
-		float[] sorted = values.clone();
-		Arrays.sort(sorted);
-		if (!Float.isFinite(sorted[0]) || !Float.isFinite(sorted[sorted.length - 1])) {
-			throw new IllegalArgumentException("Percentiles need finite values; the data contain NaN or Infinity.");
+		for (float v : values) {
+			if (!Float.isFinite(v)) {
+				throw new IllegalArgumentException("Percentiles need finite values; the data contain NaN or Infinity.");
+			}
 		}
 		double[] out = new double[qs.length];
-		for (int i = 0; i < qs.length; i++) out[i] = ofSorted(sorted, qs[i]);
+		int[] ranks = new int[2 * qs.length];
+		for (int i = 0; i < qs.length; i++) {
+			int below = (int) Math.floor(checkedIndex(qs[i], values.length));
+			ranks[2 * i] = below;
+			ranks[2 * i + 1] = Math.min(below + 1, values.length - 1);
+		}
+		double[] v = Select.ranks(values.length, i -> values[i], ranks);
+		for (int i = 0; i < qs.length; i++) {
+			double index = checkedIndex(qs[i], values.length);
+			out[i] = lerp(v[2 * i], v[2 * i + 1], index - Math.floor(index));
+		}
 		return out;
 	}
 
 	/** The percentile {@code q} (0..100) of values already sorted ascending. */
 	public static double ofSorted(float[] sorted, double q) {
-		if (!(q >= 0 && q <= 100)) throw new IllegalArgumentException("Percentile " + q + " is not in 0..100.");
-		double index = q / 100.0 * (sorted.length - 1);
+		double index = checkedIndex(q, sorted.length);
 		int below = (int) Math.floor(index);
 		int above = Math.min(below + 1, sorted.length - 1);
 		return lerp(sorted[below], sorted[above], index - below);
+	}
+
+	/** numpy's index {@code q/100 * (n-1)} of percentile {@code q}, refused outside 0..100. */
+	private static double checkedIndex(double q, int n) {
+		if (!(q >= 0 && q <= 100)) throw new IllegalArgumentException("Percentile " + q + " is not in 0..100.");
+		return q / 100.0 * (n - 1);
 	}
 
 	/** numpy's {@code _lerp}: {@code a + (b-a)t}, computed from the nearer end when {@code t >= 0.5}. */

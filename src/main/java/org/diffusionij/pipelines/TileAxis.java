@@ -4,8 +4,11 @@ package org.diffusionij.pipelines;
  * Where tiles lie along one image axis and how much each tile's pixels weigh in the blend.
  * <p>
  * An axis no longer than the tile gets one tile, grown to the network's multiple and centred, the excess
- * filled by mirror (reflect) padding. A longer axis gets tiles of the full tile size, all inside the image,
- * stepping by {@code tile - overlap}; the last one is moved back to end at the image's edge (it overlaps more).
+ * filled by mirror (reflect) padding. A longer axis gets as few tiles as the tile side allows with neighbours
+ * overlapping by at least {@code overlap}, each shrunk to the smallest multiple that still covers the axis, all
+ * inside the image and spread evenly from edge to edge: the pixels computed twice are little more than the
+ * overlap asks (2048 pixels in tiles of at most 256 overlapping by 16, multiple 8: 9 tiles of 248 that overlap
+ * by 23 or 24, where fixed steps of 240 would compute 9 tiles of 256).
  * <p>
  * Weights fall to zero towards edges shared with a neighbouring tile, where a network's view is cut off: the
  * outer quarter of the overlap weighs 0 and the middle half rises along a raised cosine. Weights are divided by
@@ -27,11 +30,10 @@ final class TileAxis {
 			starts = new int[] { -((size - length) / 2) };
 		}
 		else {
-			size = tile;
-			int step = tile - overlap;
-			int count = (length - tile + step - 1) / step + 1;
+			int count = (length - overlap + tile - overlap - 1) / (tile - overlap);
+			size = Math.min(tile, roundUp((length + (count - 1) * overlap + count - 1) / count, multiple));
 			starts = new int[count];
-			for (int i = 0; i < count; i++) starts[i] = Math.min(i * step, length - tile);
+			for (int i = 0; i < count; i++) starts[i] = (int) Math.round((double) i * (length - size) / (count - 1));
 		}
 		weights = normalisedWeights(overlap);
 	}

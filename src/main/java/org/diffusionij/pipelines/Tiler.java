@@ -62,6 +62,12 @@ public final class Tiler {
 			.count();
 	}
 
+	/** The pixels the network computes for one {@code height x width} item: its tiles' areas. */
+	public long computedPixels(int height, int width) {
+		TileAxis ay = new TileAxis(height, tile, overlap, multiple), ax = new TileAxis(width, tile, overlap, multiple);
+		return (long) ay.count() * ay.size * ax.count() * ax.size;
+	}
+
 	/**
 	 * Runs {@code function} over {@code image}, {@code items x channels x height x width} values in NCHW order.
 	 *

@@ -199,6 +199,30 @@ class TilerTest {
 	}
 
 	@Test
+	void tilesAreAsFewAndAsSmallAsTheOverlapAllows() {
+		for (int length = 33; length <= 700; length += 7) {
+			for (int[] t : new int[][] { { 32, 8, 8 }, { 64, 16, 4 }, { 128, 32, 16 }, { 544, 16, 4 } }) {
+				if (length <= t[0]) continue;
+				TileAxis a = new TileAxis(length, t[0], t[1], t[2]);
+				int n = a.count();
+				String what = "length " + length + ", tile " + t[0] + ", overlap " + t[1];
+				assertEquals((length - t[1] + t[0] - t[1] - 1) / (t[0] - t[1]), n, "fewest tiles: " + what);
+				assertTrue(a.size <= t[0] && a.size % t[2] == 0, "size " + a.size + ": " + what);
+				assertTrue((long) n * a.size - (long) (n - 1) * t[1] >= length, "covers: " + what);
+				assertTrue((long) n * (a.size - t[2]) - (long) (n - 1) * t[1] < length, "no smaller multiple covers: " +
+					what);
+				assertEquals(0, a.starts[0], what);
+				assertEquals(length - a.size, a.starts[n - 1], what);
+				for (int i = 1; i < n; i++) assertTrue(a.starts[i - 1] + a.size - a.starts[i] >= t[1], "overlap: " + what);
+			}
+		}
+		// a 2048-pixel side in tiles of at most 544 overlapping by 16 (the defaults): 4 tiles of 524
+		TileAxis a = new TileAxis(2048, 544, 16, 4);
+		assertEquals(4, a.count());
+		assertEquals(524, a.size);
+	}
+
+	@Test
 	void reflectMatchesNumpy() {
 		// np.pad(np.arange(4), 7, mode="reflect")
 		int[] numpy = { 1, 0, 1, 2, 3, 2, 1, 0, 1, 2, 3, 2, 1, 0, 1, 2, 3, 2 };
