@@ -4,6 +4,8 @@
 # time after imports; whole image and TILE=512, freed memory kept), then the realistic UNet2DModel forward at
 # batch 1 and 8 (UNetBenchmark against diffusers_unet_bench.py). Prints one markdown table: wall, peak RSS and
 # minor page faults from /usr/bin/time -v (whole processes), PSNR against the clean image (8-bit range).
+# ROUNDS=3 runs the plugin and diffusers' TILE=512 three times, alternating, and reports each side's median
+# (this VM's speed drifts by ±20 % within minutes); diffusers' whole image runs once (21 GB, 50 s).
 #
 # First: mvn -o -q -B package -DskipTests && mvn -o -q -B test-compile dependency:build-classpath \
 #          -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
@@ -27,18 +29,22 @@ run() { # NAME COMMAND...: /usr/bin/time -v into NAME.time, output into NAME.out
 }
 PY=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE GLIBC_TUNABLES=$TUNE /usr/bin/python3)
 
-run plugin java -cp "$JAR:target/jars/*" org.diffusionij.host.Launcher --run "Denoise Image" \
-  "input=$OUT/noisy-$N.tif output=$OUT/plugin-$N.tif"
-run diffusers-whole "${PY[@]}" "$REF/diffusers_denoise.py" models/denoise-gray "$OUT/noisy-$N.tif" "$OUT/diffusers-whole-$N.tif" 25 2
-run diffusers-tile512 "${PY[@]}" "$REF/diffusers_denoise.py" models/denoise-gray "$OUT/noisy-$N.tif" "$OUT/diffusers-tile512-$N.tif" 25 2 512
+ROUNDS=${ROUNDS:-1}
+for r in $(seq 1 "$ROUNDS"); do
+  rm -f "$OUT/plugin-$N.tif"
+  run plugin-$r java -cp "$JAR:target/jars/*" org.diffusionij.host.Launcher --run "Denoise Image" \
+    "input=$OUT/noisy-$N.tif output=$OUT/plugin-$N.tif"
+  [ "$r" = 1 ] && run diffusers-whole "${PY[@]}" "$REF/diffusers_denoise.py" models/denoise-gray "$OUT/noisy-$N.tif" "$OUT/diffusers-whole-$N.tif" 25 2
+  run diffusers-tile512-$r "${PY[@]}" "$REF/diffusers_denoise.py" models/denoise-gray "$OUT/noisy-$N.tif" "$OUT/diffusers-tile512-$N.tif" 25 2 512
+done
 run unet-plugin java -cp "$TCP" org.diffusionij.nn.UNetBenchmark
 run unet-diffusers "${PY[@]}" "$REF/diffusers_unet_bench.py" 2
 
-/usr/bin/python3 - "$OUT" "$N" <<'PY'
-import re, sys
+/usr/bin/python3 - "$OUT" "$N" "$ROUNDS" <<'PY'
+import re, sys, statistics
 import numpy as np
 from PIL import Image
-out, n = sys.argv[1], sys.argv[2]
+out, n, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def time_v(name):
     t = open(f"{out}/{name}.time").read()
     wall = re.search(r"Elapsed \(wall clock\) time.*: (.*)", t).group(1).split(":")
@@ -52,12 +58,24 @@ def psnr(name):
     return 10 * np.log10(255 ** 2 / np.mean((x - clean) ** 2))
 def job(name):
     return float(re.search(r"job_s=([\d.]+)", open(f"{out}/{name}.out").read()).group(1))
+def median_run(names, seconds):
+    """the run of median seconds among names (ROUNDS of them), with every run's seconds"""
+    ordered = sorted(names, key=seconds)
+    return ordered[len(ordered) // 2], ", ".join(f"{seconds(x):.1f}" for x in names)
 rows = []
-w, r, f = time_v("plugin")
-rows.append(("Denoise Image, default keys (whole process)", f"{w:.1f} s", r, f, f"{psnr('plugin'):.2f}"))
-for name, label in (("diffusers-whole", "diffusers, whole image"), ("diffusers-tile512", "diffusers, TILE=512")):
-    w, r, f = time_v(name)
-    rows.append((label + " (after imports; process " + f"{w:.1f} s)", f"{job(name):.1f} s", r, f, f"{psnr(name):.2f}"))
+plugins = [f"plugin-{r}" for r in range(1, rounds + 1)]
+mid, each = median_run(plugins, lambda x: time_v(x)[0])
+w, r, f = time_v(mid)
+rows.append(("Denoise Image, default keys (whole process" + (f"; median of {each} s" if rounds > 1 else "") + ")",
+             f"{w:.1f} s", r, f, f"{psnr('plugin'):.2f}"))
+plugin_s = w
+tiles = [f"diffusers-tile512-{r}" for r in range(1, rounds + 1)]
+for names, label, image in ((["diffusers-whole"], "diffusers, whole image", "diffusers-whole"),
+                            (tiles, "diffusers, TILE=512", "diffusers-tile512")):
+    mid, each = median_run(names, job)
+    w, r, f = time_v(mid)
+    rows.append((label + " (after imports; process " + f"{w:.1f} s" + (f"; median of {each} s" if len(names) > 1 else "")
+                 + ")", f"{job(mid):.1f} s", r, f, f"{psnr(image):.2f}"))
 plug = open(f"{out}/unet-plugin.out").read()
 ref = open(f"{out}/unet-diffusers.out").read()
 for b in (1, 8):
@@ -69,6 +87,6 @@ print(f"| what ({n}x{n}) | wall | peak RSS MiB | minor faults | PSNR dB |\n|---|
 for label, wall, rss, faults, p in rows:
     print(f"| {label} | {wall} | {'' if rss is None else f'{rss:.0f}'} | {'' if faults is None else faults} | {p} |")
 print(f"| UNet benchmark processes: plugin / diffusers | | {rp:.0f} / {rd:.0f} | {fp} / {fd} | |")
-best = min(job("diffusers-whole"), job("diffusers-tile512"))
-print(f"\nplugin / diffusers' faster way: {time_v('plugin')[0] / best:.2f}x")
+best = min(job("diffusers-whole"), statistics.median(job(x) for x in tiles))
+print(f"\nplugin / diffusers' faster way: {plugin_s / best:.2f}x")
 PY

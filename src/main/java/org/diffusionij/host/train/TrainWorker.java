@@ -194,8 +194,8 @@ final class TrainWorker {
 
 	/** The message for a worker that died: what happened, and where training can go on from. */
 	String crashMessage(int status, Path tmp) {
-		String how = status > 128 ? "killed by signal " + (status - 128) + (status == 137 ? " (SIGKILL: killed, or out" +
-			" of memory)" : status == 134 || status == 139 ? " (a crash in native code)" : "") : "exit status " + status;
+		String how = status > 128 ? "killed by signal " + (status - 128) + (status == 137 ? ", SIGKILL: killed, or out" +
+			" of memory" : status == 134 || status == 139 ? ", a crash in native code" : "") : "exit status " + status;
 		String log = "";
 		try (Stream<Path> files = Files.list(tmp)) {
 			Path crash = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).findFirst().orElse(null);
