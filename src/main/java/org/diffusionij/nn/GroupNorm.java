@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
+import java.util.Arrays;
 
 /**
  * {@code torch.nn.GroupNorm} with affine parameters {@code <name>.weight} and {@code <name>.bias}. DJL has no
@@ -80,8 +81,8 @@ public final class GroupNorm {
 				}
 				double m = s / count;
 				double v = Math.max(0, q / count - m * m);
-				java.util.Arrays.fill(mean, i * channels + g * per, i * channels + (g + 1) * per, (float) m);
-				java.util.Arrays.fill(var, i * channels + g * per, i * channels + (g + 1) * per, (float) v);
+				Arrays.fill(mean, i * channels + g * per, i * channels + (g + 1) * per, (float) m);
+				Arrays.fill(var, i * channels + g * per, i * channels + (g + 1) * per, (float) v);
 			}
 		}
 		if (n == 1) {

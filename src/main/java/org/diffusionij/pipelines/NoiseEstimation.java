@@ -1,6 +1,5 @@
 package org.diffusionij.pipelines;
 
-
 /**
  * Estimates the standard deviation of additive white Gaussian noise in one image plane, so that Denoise Image
  * can run with {@code sigma=auto}. Planes are row-major {@code float[]} in the image's own intensity units;

@@ -2,8 +2,8 @@ package org.diffusionij.pipelines;
 
 /**
  * Percentiles computed exactly as numpy's default ({@code np.percentile(a, q)}, method {@code "linear"}): the
- * values in ascending order (found by {@link Select}, not a full sort) are indexed at {@code q/100 * (n-1)} and neighbours are interpolated linearly, with numpy's
- * two-sided lerp, in double precision (bit-identical to numpy on float64 data; on float32 data numpy may round
+ * values in ascending order (found by {@link Select}, not a full sort) are indexed at {@code q/100 * (n-1)} and
+ * neighbours are interpolated linearly, with numpy's two-sided lerp, in double precision (bit-identical to numpy on float64 data; on float32 data numpy may round
  * the result to float32). Normalisations stored with
  * models (CSBDeep-style 1 / 99.8 percent) must reproduce what Python computed on the same image.
  */
@@ -23,27 +23,17 @@ public final class Percentiles {
 				throw new IllegalArgumentException("Percentiles need finite values; the data contain NaN or Infinity.");
 			}
 		}
-		double[] out = new double[qs.length];
+		double[] index = new double[qs.length];
 		int[] ranks = new int[2 * qs.length];
 		for (int i = 0; i < qs.length; i++) {
-			int below = (int) Math.floor(checkedIndex(qs[i], values.length));
-			ranks[2 * i] = below;
-			ranks[2 * i + 1] = Math.min(below + 1, values.length - 1);
+			index[i] = checkedIndex(qs[i], values.length);
+			ranks[2 * i] = (int) Math.floor(index[i]);
+			ranks[2 * i + 1] = Math.min(ranks[2 * i] + 1, values.length - 1);
 		}
 		double[] v = Select.ranks(values.length, i -> values[i], ranks);
-		for (int i = 0; i < qs.length; i++) {
-			double index = checkedIndex(qs[i], values.length);
-			out[i] = lerp(v[2 * i], v[2 * i + 1], index - Math.floor(index));
-		}
+		double[] out = new double[qs.length];
+		for (int i = 0; i < qs.length; i++) out[i] = lerp(v[2 * i], v[2 * i + 1], index[i] - ranks[2 * i]);
 		return out;
-	}
-
-	/** The percentile {@code q} (0..100) of values already sorted ascending. */
-	public static double ofSorted(float[] sorted, double q) {
-		double index = checkedIndex(q, sorted.length);
-		int below = (int) Math.floor(index);
-		int above = Math.min(below + 1, sorted.length - 1);
-		return lerp(sorted[below], sorted[above], index - below);
 	}
 
 	/** numpy's index {@code q/100 * (n-1)} of percentile {@code q}, refused outside 0..100. */

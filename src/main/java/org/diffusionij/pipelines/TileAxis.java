@@ -8,7 +8,7 @@ package org.diffusionij.pipelines;
  * overlapping by at least {@code overlap}, each shrunk to the smallest multiple that still covers the axis, all
  * inside the image and spread evenly from edge to edge: the pixels computed twice are little more than the
  * overlap asks (2048 pixels in tiles of at most 256 overlapping by 16, multiple 8: 9 tiles of 248 that overlap
- * by 23 or 24, where fixed steps of 240 would compute 9 tiles of 256).
+ * by 23, where fixed steps of 240 would compute 9 tiles of 256).
  * <p>
  * Weights fall to zero towards edges shared with a neighbouring tile, where a network's view is cut off: the
  * outer quarter of the overlap weighs 0 and the middle half rises along a raised cosine. Weights are divided by

@@ -53,9 +53,9 @@ public final class TileSeams {
 			for (String spec : specs) {
 				String[] p = spec.split(":");
 				int tile = Integer.parseInt(p[0]), overlap = Integer.parseInt(p[1]);
-				long[] computed = new long[2];
+				Tiler tiler = new Tiler(tile, Math.min(overlap, tile / 2), MULTIPLE); // as the Denoiser makes it
 				long t1 = System.nanoTime();
-				float[] tiled = denoise(denoiser, noisy, n, tile, overlap, manager, computed);
+				float[] tiled = denoise(denoiser, noisy, n, tile, overlap, manager);
 				double seconds = (System.nanoTime() - t1) / 1e9;
 				double max = 0, sum = 0;
 				for (int i = 0; i < whole.length; i++) {
@@ -64,7 +64,7 @@ public final class TileSeams {
 					sum += d;
 				}
 				System.out.printf(Locale.ROOT, "| %d | %d | %d | %.2f | %.2f | %.3f | %.2f | %.1f |%n", tile, overlap,
-					computed[0], computed[1] / 1e6, max, sum / whole.length, QualityMetrics.psnr(clean, tiled, 255),
+					tiler.tiles(n, n), tiler.computedPixels(n, n) / 1e6, max, sum / whole.length, QualityMetrics.psnr(clean, tiled, 255),
 					seconds);
 			}
 		}
@@ -76,19 +76,11 @@ public final class TileSeams {
 		return (float[]) image.getProcessor().convertToFloat().getPixels();
 	}
 
-	private static float[] denoise(Denoiser denoiser, float[] noisy, int n, int tile, int overlap, NDManager manager,
-		long[]... computed)
-	{
+	private static float[] denoise(Denoiser denoiser, float[] noisy, int n, int tile, int overlap, NDManager manager) {
 		DenoiseSettings s = new DenoiseSettings();
 		s.sigma = 25.0;
 		s.tile = tile;
 		s.overlap = overlap;
-		float[] out = denoiser.denoise(new float[][] { noisy.clone() }, 1, n, n, s, Progress.NONE, manager).planes[0];
-		if (computed.length > 0) {
-			Tiler t = new Tiler(tile, Math.min(overlap, tile / 2), MULTIPLE);
-			computed[0][0] = t.tiles(n, n);
-			computed[0][1] = t.computedPixels(n, n);
-		}
-		return out;
+		return denoiser.denoise(new float[][] { noisy.clone() }, 1, n, n, s, Progress.NONE, manager).planes[0];
 	}
 }
